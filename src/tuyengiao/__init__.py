@@ -1,0 +1,1 @@
+"""Tuyên giáo Công đoàn."""

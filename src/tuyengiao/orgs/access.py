@@ -1,0 +1,75 @@
+"""Who may read and change which unit: the one place scope is decided.
+
+A user's scope is the subtree of `user.scope_unit`; an administrator without one sees all.
+Reading reaches every unit that was ever in that subtree (history stays readable by those who
+were responsible for it) and units merged into one of them; writing needs the unit to be in the
+subtree today."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from tuyengiao.accounts.models import Role, User
+from tuyengiao.core.dates import today
+from tuyengiao.orgs import hierarchy
+from tuyengiao.orgs.models import OrgUnit
+
+
+def has_whole_tree(user: User) -> bool:
+    return user.role == Role.ADMIN and user.scope_unit_id is None
+
+
+def scope_root_id(user: User) -> int | None:
+    """The unit at the top of the user's scope; None means the whole tree (administrators)."""
+    if has_whole_tree(user):
+        return None
+    if user.scope_unit_id is None:
+        raise PermissionDenied(_("Your account has no scope yet: ask an administrator."))
+    return user.scope_unit_id
+
+
+def can_read(user: User, unit: OrgUnit) -> bool:
+    if not user.is_active:
+        return False
+    if has_whole_tree(user):
+        return True
+    if user.scope_unit_id is None:
+        return False
+    if hierarchy.is_under(user.scope_unit_id, unit.pk):
+        return True
+    return unit.successor_id is not None and hierarchy.is_under(
+        user.scope_unit_id, unit.successor_id
+    )
+
+
+def can_write(user: User, unit: OrgUnit, date: dt.date | None = None) -> bool:
+    """Edit a unit's own details: an editing role and the unit in scope today (and on `date`)."""
+    if not user.is_active or not user.can_edit:
+        return False
+    if has_whole_tree(user):
+        return True
+    if user.scope_unit_id is None:
+        return False
+    dates = {today()} | ({date} if date else set())
+    return all(hierarchy.is_under(user.scope_unit_id, unit.pk, d) for d in dates)
+
+
+def can_restructure(user: User, unit: OrgUnit, date: dt.date) -> bool:
+    """Move, rename, merge, split or dissolve `unit`: strictly below the user's scope unit,
+    today and on the effective date. Nobody restructures the unit their own scope hangs from."""
+    if not user.can_restructure or not can_write(user, unit, date):
+        return False
+    return has_whole_tree(user) or unit.pk != user.scope_unit_id
+
+
+def can_place_under(user: User, parent: OrgUnit, date: dt.date) -> bool:
+    """Attach units under `parent` (the user's scope unit itself included)."""
+    return user.can_restructure and can_write(user, parent, date)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("This unit is outside your scope."))

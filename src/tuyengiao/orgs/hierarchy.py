@@ -1,0 +1,182 @@
+"""Subtree queries and the closure table derived from unit versions. The only module that
+knows how the tree is stored: every other module asks it who is under whom, and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from tuyengiao.core.dates import valid_on
+from tuyengiao.orgs.models import OrgUnit, UnitClosure, UnitVersion
+
+ClosureRow = tuple[int, int, dt.date, dt.date]  # ancestor, depth, from, to
+_CHUNK = 5000
+
+
+def descendant_ids(
+    root_id: int, date: dt.date, *, include_self: bool = True
+) -> QuerySet[UnitClosure]:
+    """Ids of the units under `root_id` on `date`, as a subquery-ready queryset."""
+    rows = UnitClosure.objects.filter(ancestor_id=root_id, **valid_on(date))
+    if not include_self:
+        rows = rows.filter(depth__gt=0)
+    return rows.values("descendant_id")
+
+
+def is_under(ancestor_id: int, unit_id: int, date: dt.date | None = None) -> bool:
+    """Whether `unit_id` is `ancestor_id` or below it on `date` (or at any time, if None)."""
+    rows = UnitClosure.objects.filter(ancestor_id=ancestor_id, descendant_id=unit_id)
+    if date is not None:
+        rows = rows.filter(**valid_on(date))
+    return rows.exists()
+
+
+def is_under_from(ancestor_id: int, unit_id: int, date: dt.date) -> bool:
+    """Whether `unit_id` is below `ancestor_id` on `date` or at any time after it."""
+    return UnitClosure.objects.filter(
+        ancestor_id=ancestor_id, descendant_id=unit_id, valid_to__gt=date
+    ).exists()
+
+
+def ancestors(unit_id: int, date: dt.date) -> list[UnitVersion]:
+    """The chain from the root down to the unit's parent on `date`, as the versions then valid."""
+    rows = UnitClosure.objects.filter(descendant_id=unit_id, depth__gt=0, **valid_on(date))
+    chain = {row.ancestor_id: row.depth for row in rows}
+    versions = UnitVersion.objects.filter(unit_id__in=chain, **valid_on(date)).select_related(
+        "unit"
+    )
+    return sorted(versions, key=lambda v: -chain[v.unit_id])
+
+
+def version_on(unit_id: int, date: dt.date) -> UnitVersion | None:
+    return (
+        UnitVersion.objects.filter(unit_id=unit_id, **valid_on(date))
+        .select_related("unit", "parent")
+        .first()
+    )
+
+
+def children_versions(unit_id: int, date: dt.date) -> QuerySet[UnitVersion]:
+    return UnitVersion.objects.filter(parent_id=unit_id, **valid_on(date))
+
+
+# --- closure derivation ---------------------------------------------------------------------
+
+
+def _merge_intervals(rows: list[ClosureRow]) -> list[ClosureRow]:
+    """Join back-to-back intervals of one ancestor at one depth (a rename splits a version)."""
+    merged: list[ClosureRow] = []
+    for row in sorted(rows):
+        if merged and merged[-1][:2] == row[:2] and merged[-1][3] >= row[2]:
+            last = merged[-1]
+            merged[-1] = (last[0], last[1], last[2], max(last[3], row[3]))
+        else:
+            merged.append(row)
+    return merged
+
+
+def _topological(unit_ids: set[int], parents: dict[int, set[int]]) -> list[int]:
+    """Order units so that each comes after every parent it has (at any time) within the set."""
+    pending = {u: {p for p in parents[u] if p in unit_ids} for u in unit_ids}
+    children: dict[int, list[int]] = defaultdict(list)
+    for unit_id, unit_parents in pending.items():
+        for parent_id in unit_parents:
+            children[parent_id].append(unit_id)
+    ready = [u for u, ps in pending.items() if not ps]
+    order: list[int] = []
+    while ready:
+        unit_id = ready.pop()
+        order.append(unit_id)
+        for child_id in children[unit_id]:
+            pending[child_id].discard(unit_id)
+            if not pending[child_id]:
+                ready.append(child_id)
+    if len(order) != len(unit_ids):
+        raise ValueError("cycle in unit versions")
+    return order
+
+
+def _load_closure(unit_ids: Iterable[int]) -> dict[int, list[ClosureRow]]:
+    result: dict[int, list[ClosureRow]] = defaultdict(list)
+    ids = list(unit_ids)
+    for start in range(0, len(ids), _CHUNK):
+        rows = UnitClosure.objects.filter(descendant_id__in=ids[start : start + _CHUNK])
+        for r in rows.values_list(
+            "descendant_id", "ancestor_id", "depth", "valid_from", "valid_to"
+        ):
+            result[r[0]].append((r[1], r[2], r[3], r[4]))
+    return result
+
+
+def affected_by_change(unit_ids: Iterable[int]) -> set[int]:
+    """The units whose ancestry changes when these units change parent: they and all below them,
+    at any time (a move does not change who is below the moved unit)."""
+    ids = list(unit_ids)
+    below: set[int] = set(ids)
+    for start in range(0, len(ids), _CHUNK):
+        below.update(
+            UnitClosure.objects.filter(ancestor_id__in=ids[start : start + _CHUNK]).values_list(
+                "descendant_id", flat=True
+            )
+        )
+    return below
+
+
+@transaction.atomic
+def rebuild_closure(unit_ids: Iterable[int] | None = None) -> int:
+    """Recompute the closure rows of the given units (or of every unit) from their versions.
+
+    The caller passes every unit whose ancestry may have changed (see affected_by_change);
+    parents outside that set keep the closure rows they have. Returns the rows written."""
+    if unit_ids is None:
+        targets = set(OrgUnit.objects.values_list("id", flat=True))
+    else:
+        targets = set(unit_ids)
+    if not targets:
+        return 0
+    lifetimes: dict[int, tuple[dt.date, dt.date]] = {}
+    versions: dict[int, list[tuple[int | None, dt.date, dt.date]]] = defaultdict(list)
+    parents: dict[int, set[int]] = defaultdict(set)
+    ids = list(targets)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        for uid, vf, vt in OrgUnit.objects.filter(id__in=chunk).values_list(
+            "id", "valid_from", "valid_to"
+        ):
+            lifetimes[uid] = (vf, vt)
+        for uid, pid, vf, vt in UnitVersion.objects.filter(unit_id__in=chunk).values_list(
+            "unit_id", "parent_id", "valid_from", "valid_to"
+        ):
+            versions[uid].append((pid, vf, vt))
+            if pid is not None:
+                parents[uid].add(pid)
+    outside = {p for ps in parents.values() for p in ps} - targets
+    closure = _load_closure(outside)
+    new_rows: list[UnitClosure] = []
+    for unit_id in _topological(targets, parents):
+        start_date, end_date = lifetimes[unit_id]
+        rows: list[ClosureRow] = [(unit_id, 0, start_date, end_date)]
+        for parent_id, v_from, v_to in versions[unit_id]:
+            if parent_id is None:
+                continue
+            for ancestor_id, depth, a_from, a_to in closure[parent_id]:
+                low, high = max(a_from, v_from), min(a_to, v_to)
+                if low < high:
+                    rows.append((ancestor_id, depth + 1, low, high))
+        rows = _merge_intervals(rows)
+        closure[unit_id] = rows
+        new_rows.extend(
+            UnitClosure(ancestor_id=a, descendant_id=unit_id, depth=d, valid_from=f, valid_to=t)
+            for a, d, f, t in rows
+        )
+    if unit_ids is None:
+        UnitClosure.objects.all().delete()
+    else:
+        for start in range(0, len(ids), _CHUNK):
+            UnitClosure.objects.filter(descendant_id__in=ids[start : start + _CHUNK]).delete()
+    UnitClosure.objects.bulk_create(new_rows, batch_size=2000)
+    return len(new_rows)

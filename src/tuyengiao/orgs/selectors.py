@@ -1,0 +1,187 @@
+"""Reads of the hierarchy, always scoped to the acting user, and the access gates for units."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from tuyengiao.accounts.models import User
+from tuyengiao.core.dates import today, valid_on
+from tuyengiao.core.text import search_terms
+from tuyengiao.orgs import access, hierarchy
+from tuyengiao.orgs.models import (
+    Enterprise,
+    OrgUnit,
+    Person,
+    PersonRoleKind,
+    Restructuring,
+    UnitVersion,
+)
+
+
+def unit_for_user(user: User, code: str, *, write: bool = False) -> OrgUnit:
+    """The gate to one unit: 404 if there is no such code, 403 if it is outside the scope."""
+    unit = OrgUnit.objects.select_related("enterprise", "successor").filter(code=code).first()
+    if unit is None:
+        raise Http404(code)
+    allowed = access.can_write(user, unit) if write else access.can_read(user, unit)
+    access.require(allowed)
+    return unit
+
+
+def scope_root(user: User, date: dt.date | None = None) -> UnitVersion | None:
+    """The version of the user's scope unit valid on `date` (None for the whole tree)."""
+    root_id = access.scope_root_id(user)
+    if root_id is None:
+        return None
+    return hierarchy.version_on(root_id, date or today())
+
+
+def _with_child_count(versions: QuerySet[UnitVersion], date: dt.date) -> QuerySet[UnitVersion]:
+    child_count = (
+        UnitVersion.objects.filter(parent_id=OuterRef("unit_id"), **valid_on(date))
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return versions.annotate(child_count=Coalesce(Subquery(child_count), 0))
+
+
+def versions_in_scope(
+    user: User,
+    date: dt.date | None = None,
+    *,
+    query: str = "",
+    parent_code: str | None = None,
+    kind: str = "",
+) -> QuerySet[UnitVersion]:
+    """The units in the user's scope on `date`, as their versions then (name, parent)."""
+    date = date or today()
+    versions = UnitVersion.objects.filter(**valid_on(date))
+    root_id = access.scope_root_id(user)
+    if root_id is not None:
+        versions = versions.filter(unit_id__in=hierarchy.descendant_ids(root_id, date))
+    if parent_code:
+        versions = versions.filter(parent__code=parent_code)
+    if kind:
+        versions = versions.filter(unit__kind=kind)
+    for term in search_terms(query):
+        versions = versions.filter(search_key__contains=term)
+    return versions.select_related("unit", "parent", "unit__enterprise").order_by("unit__code")
+
+
+def tree_top(user: User, date: dt.date) -> QuerySet[UnitVersion]:
+    """The first rows of the tree page: the user's scope unit, or the roots of the whole tree."""
+    root_id = access.scope_root_id(user)
+    tops = UnitVersion.objects.filter(**valid_on(date))
+    tops = tops.filter(unit_id=root_id) if root_id is not None else tops.filter(parent=None)
+    return _with_child_count(tops.select_related("unit", "unit__enterprise"), date)
+
+
+def children_for_user(user: User, unit: OrgUnit, date: dt.date) -> QuerySet[UnitVersion]:
+    access.require(access.can_read(user, unit))
+    children = hierarchy.children_versions(unit.pk, date).select_related("unit", "unit__enterprise")
+    return _with_child_count(children, date).order_by("unit__kind", "name")
+
+
+def breadcrumbs(user: User, unit: OrgUnit, date: dt.date) -> list[UnitVersion]:
+    """The unit's ancestors on `date`, cut at the top of the user's scope."""
+    chain = hierarchy.ancestors(unit.pk, date)
+    root_id = access.scope_root_id(user)
+    if root_id is None:
+        return chain
+    ids = [v.unit_id for v in chain]
+    return chain[ids.index(root_id) :] if root_id in ids else []
+
+
+@dataclass
+class UnitPage:
+    unit: OrgUnit
+    version: UnitVersion | None
+    date: dt.date
+    breadcrumbs: list[UnitVersion]
+    children: QuerySet[UnitVersion]
+    history: QuerySet[UnitVersion]
+    restructurings: QuerySet[Restructuring]
+    people: QuerySet[Person]
+
+
+def unit_page(user: User, code: str, date: dt.date) -> UnitPage:
+    unit = unit_for_user(user, code)
+    return UnitPage(
+        unit=unit,
+        version=hierarchy.version_on(unit.pk, date),
+        date=date,
+        breadcrumbs=breadcrumbs(user, unit, date),
+        children=children_for_user(user, unit, date),
+        history=unit.versions.select_related("parent").order_by("-valid_from"),
+        restructurings=unit.restructurings.select_related("actor").order_by(
+            "-effective_date", "-id"
+        ),
+        people=unit.people.filter(is_active=True).prefetch_related("roles").order_by("search_key"),
+    )
+
+
+def units_for_choice(user: User, date: dt.date, *, upper_only: bool = False) -> QuerySet[OrgUnit]:
+    """Units the user may place others under on `date` (for restructuring forms)."""
+    versions = versions_in_scope(user, date)
+    if upper_only:
+        versions = versions.exclude(unit__kind="grassroots")
+    return OrgUnit.objects.filter(id__in=versions.values("unit_id")).order_by("code")
+
+
+def restructurings_for_user(user: User) -> QuerySet[Restructuring]:
+    root_id = access.scope_root_id(user)
+    changes = Restructuring.objects.select_related("actor")
+    if root_id is not None:
+        in_scope = hierarchy.descendant_ids(root_id, today()).values("descendant_id")
+        changes = changes.filter(units__in=in_scope).distinct()
+    return changes.order_by("-effective_date", "-id")
+
+
+def people_for_user(
+    user: User, *, query: str = "", role: str = "", unit_code: str = ""
+) -> QuerySet[Person]:
+    """People registered in units that are in the user's scope today."""
+    people = Person.objects.filter(is_active=True)
+    root_id = access.scope_root_id(user)
+    if root_id is not None:
+        people = people.filter(unit_id__in=hierarchy.descendant_ids(root_id, today()))
+    for term in search_terms(query):
+        people = people.filter(search_key__contains=term)
+    if role in PersonRoleKind.values:
+        people = people.filter(roles__role=role)
+    if unit_code:
+        people = people.filter(Q(unit__code=unit_code))
+    return people.select_related("unit").prefetch_related("roles").order_by("search_key", "id")
+
+
+def person_for_user(user: User, person_id: int, *, write: bool = False) -> Person:
+    person = Person.objects.select_related("unit").filter(pk=person_id).first()
+    if person is None:
+        raise Http404(str(person_id))
+    allowed = access.can_write(user, person.unit) if write else access.can_read(user, person.unit)
+    access.require(allowed)
+    return person
+
+
+def enterprise_for_user(user: User, enterprise_id: int) -> Enterprise:
+    """An enterprise is visible through the units set up in it."""
+    enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise Http404(str(enterprise_id))
+    if not any(access.can_read(user, u) for u in enterprise.units.all()) and not (
+        access.has_whole_tree(user)
+    ):
+        raise PermissionDenied
+    return enterprise
+
+
+def demo_data_loaded() -> bool:
+    return OrgUnit.objects.filter(is_demo=True).exists()

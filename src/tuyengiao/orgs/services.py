@@ -1,0 +1,504 @@
+"""Every write to the hierarchy: establish, move, rename, merge, split, dissolve, edit.
+
+Each takes the acting user first, runs in one transaction, checks scope, records the
+restructuring and the audit entries, and re-derives the closure rows it affects. Dates are
+effective dates; a change appends a version and never rewrites one recorded before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tuyengiao.accounts.models import User
+from tuyengiao.core.dates import valid_on
+from tuyengiao.core.services import audit_record, snapshot
+from tuyengiao.core.text import clean, search_key
+from tuyengiao.orgs import access, hierarchy
+from tuyengiao.orgs.models import (
+    Enterprise,
+    OrgUnit,
+    Restructuring,
+    RestructuringKind,
+    UnitKind,
+    UnitVersion,
+)
+
+UNIT_FIELDS = ["code", "name", "kind", "enterprise_id", "valid_from", "valid_to", "successor_id"]
+
+
+def _d(value: dt.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _version_key(code: str, name: str) -> str:
+    return search_key(f"{code} {name}")
+
+
+def _current_version(unit: OrgUnit) -> UnitVersion:
+    return UnitVersion.objects.select_for_update().get(unit=unit, valid_to=unit.valid_to)
+
+
+def _check_alive(unit: OrgUnit, date: dt.date, field_name: str = "effective_date") -> None:
+    if date <= unit.valid_from:
+        raise ValidationError(
+            {
+                field_name: _("%(unit)s was established on %(date)s; pick a later date.")
+                % {"unit": unit.name, "date": _d(unit.valid_from)}
+            }
+        )
+    if date >= unit.valid_to:
+        raise ValidationError(
+            {
+                field_name: _("%(unit)s was dissolved on %(date)s.")
+                % {"unit": unit.name, "date": _d(unit.valid_to)}
+            }
+        )
+
+
+def _check_parent(parent: OrgUnit, date: dt.date, field_name: str = "parent") -> None:
+    if parent.kind == UnitKind.GRASSROOTS:
+        raise ValidationError({field_name: _("A grassroots union cannot have units under it.")})
+    if not (parent.valid_from <= date < parent.valid_to):
+        raise ValidationError(
+            {
+                field_name: _("%(unit)s does not exist on %(date)s.")
+                % {"unit": parent.name, "date": _d(date)}
+            }
+        )
+
+
+def _append_version(
+    unit: OrgUnit, date: dt.date, *, parent: OrgUnit | None, name: str
+) -> UnitVersion:
+    """Close the unit's current version on `date` and open a new one from it."""
+    current = _current_version(unit)
+    if date <= current.valid_from:
+        raise ValidationError(
+            {
+                "effective_date": _(
+                    "%(unit)s last changed on %(date)s; a change must be dated after it."
+                )
+                % {"unit": unit.name, "date": _d(current.valid_from)}
+            }
+        )
+    current.valid_to = date
+    current.save(update_fields=["valid_to"])
+    return UnitVersion.objects.create(
+        unit=unit,
+        parent=parent,
+        name=name,
+        search_key=_version_key(unit.code, name),
+        valid_from=date,
+        valid_to=unit.valid_to,
+    )
+
+
+def _new_restructuring(
+    actor: User | None, kind: str, date: dt.date, reason: str, summary: str
+) -> Restructuring:
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason or the decision behind this change.")})
+    return Restructuring.objects.create(
+        kind=kind, effective_date=date, reason=reason, actor=actor, summary=summary[:500]
+    )
+
+
+def _move(
+    actor: User | None, unit: OrgUnit, parent: OrgUnit, date: dt.date, reason: str
+) -> UnitVersion:
+    """Re-parent one unit and audit it; the caller re-derives the closure once per change."""
+    _check_alive(unit, date)
+    _check_parent(parent, date)
+    if hierarchy.is_under_from(unit.pk, parent.pk, date):
+        raise ValidationError(
+            {
+                "parent": _("%(parent)s is under %(unit)s: the move would make a cycle.")
+                % {"parent": parent.name, "unit": unit.name}
+            }
+        )
+    before = _current_version(unit)
+    if before.parent_id == parent.pk:
+        raise ValidationError({"parent": _("%(unit)s is already there.") % {"unit": unit.name}})
+    version = _append_version(unit, date, parent=parent, name=before.name)
+    old_parent = before.parent.code if before.parent else None
+    _audit_unit(
+        actor,
+        "unit.move",
+        unit,
+        {"parent": old_parent},
+        {"parent": parent.code, "effective_date": date},
+        reason,
+    )
+    return version
+
+
+def _audit_unit(
+    actor: User | None,
+    action: str,
+    unit: OrgUnit,
+    before: dict[str, object] | None,
+    after: dict[str, object] | None,
+    reason: str,
+) -> None:
+    audit_record(
+        actor, action=action, obj=unit, unit=unit, before=before, after=after, reason=reason
+    )
+
+
+def _children_on(unit: OrgUnit, date: dt.date) -> list[OrgUnit]:
+    ids = UnitVersion.objects.filter(parent=unit, **valid_on(date)).values("unit_id")
+    return list(OrgUnit.objects.filter(id__in=ids).order_by("code"))
+
+
+def _children_after(unit: OrgUnit, date: dt.date) -> bool:
+    return UnitVersion.objects.filter(parent=unit, valid_to__gt=date).exists()
+
+
+def _create(
+    actor: User | None,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None,
+    valid_from: dt.date,
+    enterprise: Enterprise | None,
+    is_demo: bool,
+    reason: str,
+) -> OrgUnit:
+    code, name = clean(code).upper(), clean(name)
+    if parent is not None:
+        _check_parent(parent, valid_from)
+    if OrgUnit.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("The code %(code)s is already used.") % {"code": code}})
+    unit = OrgUnit(
+        code=code,
+        name=name,
+        kind=kind,
+        valid_from=valid_from,
+        enterprise=enterprise,
+        is_demo=is_demo,
+    )
+    unit.full_clean()
+    unit.save()
+    UnitVersion.objects.create(
+        unit=unit,
+        parent=parent,
+        name=name,
+        search_key=_version_key(code, name),
+        valid_from=valid_from,
+        valid_to=unit.valid_to,
+    )
+    hierarchy.rebuild_closure([unit.pk])
+    after = snapshot(unit, UNIT_FIELDS) | {"parent": parent.code if parent else None}
+    _audit_unit(actor, "unit.create", unit, None, after, reason)
+    return unit
+
+
+@transaction.atomic
+def unit_create(
+    actor: User | None,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None,
+    valid_from: dt.date,
+    reason: str,
+    enterprise: Enterprise | None = None,
+    is_demo: bool = False,
+) -> OrgUnit:
+    if actor is not None:
+        access.require(
+            access.can_place_under(actor, parent, valid_from)
+            if parent is not None
+            else access.has_whole_tree(actor)
+        )
+    change = _new_restructuring(actor, RestructuringKind.CREATE, valid_from, reason, clean(name))
+    unit = _create(
+        actor,
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        valid_from=valid_from,
+        enterprise=enterprise,
+        is_demo=is_demo,
+        reason=change.reason,
+    )
+    change.units.add(unit)
+    return unit
+
+
+@transaction.atomic
+def unit_move(
+    actor: User | None,
+    *,
+    units: Sequence[OrgUnit],
+    parent: OrgUnit,
+    effective_date: dt.date,
+    reason: str,
+) -> Restructuring:
+    """Move one or many units under `parent` from `effective_date`."""
+    if not units:
+        raise ValidationError({"units": _("Choose at least one unit to move.")})
+    for unit in units:
+        access.require(actor is None or access.can_restructure(actor, unit, effective_date))
+    access.require(actor is None or access.can_place_under(actor, parent, effective_date))
+    change = _new_restructuring(
+        actor,
+        RestructuringKind.MOVE,
+        effective_date,
+        reason,
+        _("%(count)d unit(s) to %(parent)s") % {"count": len(units), "parent": parent.name},
+    )
+    for unit in units:
+        _move(actor, unit, parent, effective_date, change.reason)
+    hierarchy.rebuild_closure(hierarchy.affected_by_change(u.pk for u in units))
+    change.units.add(*units, parent)
+    return change
+
+
+@transaction.atomic
+def unit_rename(
+    actor: User | None, *, unit: OrgUnit, name: str, effective_date: dt.date, reason: str
+) -> Restructuring:
+    access.require(actor is None or access.can_restructure(actor, unit, effective_date))
+    name = clean(name)
+    if not name:
+        raise ValidationError({"name": _("Enter the new name.")})
+    _check_alive(unit, effective_date)
+    current = _current_version(unit)
+    if current.name == name:
+        raise ValidationError({"name": _("This is already the unit's name.")})
+    change = _new_restructuring(
+        actor, RestructuringKind.RENAME, effective_date, reason, f"{current.name} → {name}"
+    )
+    _append_version(unit, effective_date, parent=current.parent, name=name)
+    OrgUnit.objects.filter(pk=unit.pk).update(name=name, version=F("version") + 1)
+    hierarchy.rebuild_closure([unit.pk])
+    _audit_unit(actor, "unit.rename", unit, {"name": current.name}, {"name": name}, change.reason)
+    change.units.add(unit)
+    return change
+
+
+def _end_unit(unit: OrgUnit, date: dt.date, successor: OrgUnit | None) -> None:
+    current = _current_version(unit)
+    current.valid_to = date
+    current.save(update_fields=["valid_to"])
+    OrgUnit.objects.filter(pk=unit.pk).update(
+        valid_to=date, successor=successor, version=F("version") + 1
+    )
+    unit.refresh_from_db()
+
+
+@transaction.atomic
+def unit_dissolve(
+    actor: User | None,
+    *,
+    unit: OrgUnit,
+    effective_date: dt.date,
+    reason: str,
+    transfer_to: OrgUnit | None = None,
+) -> Restructuring:
+    """Dissolve a unit; the units under it pass to `transfer_to`, which is required if any."""
+    access.require(actor is None or access.can_restructure(actor, unit, effective_date))
+    _check_alive(unit, effective_date)
+    change = _new_restructuring(
+        actor, RestructuringKind.DISSOLVE, effective_date, reason, unit.name
+    )
+    children = _children_on(unit, effective_date)
+    if children and transfer_to is None:
+        raise ValidationError(
+            {
+                "transfer_to": _(
+                    "%(unit)s still has %(count)d unit(s) under it: choose where they go."
+                )
+                % {"unit": unit.name, "count": len(children)}
+            }
+        )
+    if children and transfer_to is not None:
+        access.require(actor is None or access.can_place_under(actor, transfer_to, effective_date))
+        for child in children:
+            _move(actor, child, transfer_to, effective_date, change.reason)
+    if _children_after(unit, effective_date):
+        raise ValidationError(
+            {
+                "effective_date": _("Units are placed under %(unit)s after this date.")
+                % {"unit": unit.name}
+            }
+        )
+    before = snapshot(unit, UNIT_FIELDS)
+    _end_unit(unit, effective_date, transfer_to)
+    hierarchy.rebuild_closure(hierarchy.affected_by_change([unit.pk, *(c.pk for c in children)]))
+    _audit_unit(actor, "unit.dissolve", unit, before, snapshot(unit, UNIT_FIELDS), change.reason)
+    change.units.add(unit, *children)
+    return change
+
+
+@transaction.atomic
+def unit_merge(
+    actor: User | None,
+    *,
+    sources: Sequence[OrgUnit],
+    target: OrgUnit,
+    effective_date: dt.date,
+    reason: str,
+) -> Restructuring:
+    """Merge `sources` into `target`: their units pass to it and they end, pointing to it."""
+    if not sources or target in sources:
+        raise ValidationError({"sources": _("Choose the units to merge, other than the target.")})
+    access.require(actor is None or access.can_place_under(actor, target, effective_date))
+    _check_parent(target, effective_date, "target")
+    change = _new_restructuring(
+        actor,
+        RestructuringKind.MERGE,
+        effective_date,
+        reason,
+        _("%(sources)s into %(target)s")
+        % {"sources": ", ".join(s.name for s in sources), "target": target.name},
+    )
+    moved: list[OrgUnit] = []
+    for source in sources:
+        access.require(actor is None or access.can_restructure(actor, source, effective_date))
+        _check_alive(source, effective_date)
+        for child in _children_on(source, effective_date):
+            _move(actor, child, target, effective_date, change.reason)
+            moved.append(child)
+        before = snapshot(source, UNIT_FIELDS)
+        _end_unit(source, effective_date, target)
+        _audit_unit(
+            actor, "unit.merge", source, before, snapshot(source, UNIT_FIELDS), change.reason
+        )
+    hierarchy.rebuild_closure(
+        hierarchy.affected_by_change([*(s.pk for s in sources), *(m.pk for m in moved)])
+    )
+    change.units.add(target, *sources, *moved)
+    return change
+
+
+@dataclass
+class SplitPart:
+    code: str
+    name: str
+    children: list[OrgUnit] = field(default_factory=list)
+
+
+@transaction.atomic
+def unit_split(
+    actor: User | None,
+    *,
+    unit: OrgUnit,
+    parts: Sequence[SplitPart],
+    effective_date: dt.date,
+    reason: str,
+) -> Restructuring:
+    """Split `unit` into new units beside it; every unit under it goes to one of them."""
+    access.require(actor is None or access.can_restructure(actor, unit, effective_date))
+    _check_alive(unit, effective_date)
+    if len(parts) < 2:
+        raise ValidationError({"parts": _("A split needs at least two new units.")})
+    children = {c.pk for c in _children_on(unit, effective_date)}
+    assigned = [c.pk for part in parts for c in part.children]
+    if sorted(assigned) != sorted(children):
+        raise ValidationError(
+            {
+                "parts": _("Every unit under %(unit)s must go to exactly one new unit.")
+                % {"unit": unit.name}
+            }
+        )
+    parent = _current_version(unit).parent
+    if parent is not None:
+        access.require(actor is None or access.can_place_under(actor, parent, effective_date))
+    change = _new_restructuring(actor, RestructuringKind.SPLIT, effective_date, reason, unit.name)
+    moved: list[OrgUnit] = []
+    for part in parts:
+        new_unit = _create(
+            actor,
+            code=part.code,
+            name=part.name,
+            kind=unit.kind,
+            parent=parent,
+            valid_from=effective_date,
+            enterprise=None,
+            is_demo=unit.is_demo,
+            reason=change.reason,
+        )
+        for child in part.children:
+            _move(actor, child, new_unit, effective_date, change.reason)
+            moved.append(child)
+        change.units.add(new_unit)
+    before = snapshot(unit, UNIT_FIELDS)
+    _end_unit(unit, effective_date, None)
+    hierarchy.rebuild_closure(hierarchy.affected_by_change([unit.pk, *(m.pk for m in moved)]))
+    _audit_unit(actor, "unit.split", unit, before, snapshot(unit, UNIT_FIELDS), change.reason)
+    change.units.add(unit, *moved)
+    return change
+
+
+def _check_version(obj: Enterprise | OrgUnit, expected: int) -> None:
+    if obj.version != expected:
+        raise ValidationError(
+            _(
+                "Someone else changed this record while you were editing it. "
+                "Reload the page to see their changes, then make yours again."
+            )
+        )
+
+
+@transaction.atomic
+def unit_set_enterprise(
+    actor: User, *, unit: OrgUnit, enterprise: Enterprise | None, expected_version: int
+) -> OrgUnit:
+    access.require(access.can_write(actor, unit))
+    locked = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    _check_version(locked, expected_version)
+    before = {"enterprise": locked.enterprise_id}
+    locked.enterprise = enterprise
+    locked.version += 1
+    locked.save(update_fields=["enterprise", "version"])
+    _audit_unit(actor, "unit.update", locked, before, {"enterprise": locked.enterprise_id}, "")
+    return locked
+
+
+ENTERPRISE_FIELDS = ["name", "tax_code", "kind", "sector", "ownership", "workforce", "address"]
+
+
+@transaction.atomic
+def enterprise_save(
+    actor: User | None,
+    *,
+    enterprise: Enterprise,
+    unit: OrgUnit | None = None,
+    expected_version: int | None = None,
+) -> Enterprise:
+    """Create or update an enterprise (from a form or an import), with optimistic locking."""
+    if actor is not None and unit is not None:
+        access.require(access.can_write(actor, unit))
+    enterprise.name = clean(enterprise.name)
+    enterprise.tax_code = clean(enterprise.tax_code or "") or None
+    before = None
+    if enterprise.pk:
+        stored = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        _check_version(stored, expected_version if expected_version is not None else stored.version)
+        before = snapshot(stored, ENTERPRISE_FIELDS)
+        enterprise.version = stored.version + 1
+    enterprise.full_clean()
+    enterprise.save()
+    audit_record(
+        actor,
+        action="enterprise.save",
+        obj=enterprise,
+        unit=unit,
+        before=before,
+        after=snapshot(enterprise, ENTERPRISE_FIELDS),
+    )
+    return enterprise
