@@ -2,8 +2,14 @@
 
 from django.urls import include, path
 
+from tuyengiao.api import api
+
 urlpatterns = [
     path("", include("tuyengiao.web.urls")),
     path("accounts/", include("tuyengiao.accounts.urls")),
     path("orgs/", include("tuyengiao.orgs.urls")),
+    path("orgs/excel/", include("tuyengiao.orgs.urls_io")),
+    path("people/", include("tuyengiao.orgs.urls_people")),
+    path("audit/", include("tuyengiao.core.urls")),
+    path("api/v1/", api.urls),
 ]

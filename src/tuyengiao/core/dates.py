@@ -1,4 +1,4 @@
-"""Dates of validity: intervals are [valid_from, valid_to) with a far-future end for 'still valid'."""
+"""Dates of validity: [valid_from, valid_to) intervals, a far-future end for "still valid"."""
 
 from __future__ import annotations
 

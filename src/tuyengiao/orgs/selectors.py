@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -18,7 +18,6 @@ from tuyengiao.orgs.models import (
     Enterprise,
     OrgUnit,
     Person,
-    PersonRoleKind,
     Restructuring,
     UnitVersion,
 )
@@ -143,32 +142,6 @@ def restructurings_for_user(user: User) -> QuerySet[Restructuring]:
         in_scope = hierarchy.descendant_ids(root_id, today()).values("descendant_id")
         changes = changes.filter(units__in=in_scope).distinct()
     return changes.order_by("-effective_date", "-id")
-
-
-def people_for_user(
-    user: User, *, query: str = "", role: str = "", unit_code: str = ""
-) -> QuerySet[Person]:
-    """People registered in units that are in the user's scope today."""
-    people = Person.objects.filter(is_active=True)
-    root_id = access.scope_root_id(user)
-    if root_id is not None:
-        people = people.filter(unit_id__in=hierarchy.descendant_ids(root_id, today()))
-    for term in search_terms(query):
-        people = people.filter(search_key__contains=term)
-    if role in PersonRoleKind.values:
-        people = people.filter(roles__role=role)
-    if unit_code:
-        people = people.filter(Q(unit__code=unit_code))
-    return people.select_related("unit").prefetch_related("roles").order_by("search_key", "id")
-
-
-def person_for_user(user: User, person_id: int, *, write: bool = False) -> Person:
-    person = Person.objects.select_related("unit").filter(pk=person_id).first()
-    if person is None:
-        raise Http404(str(person_id))
-    allowed = access.can_write(user, person.unit) if write else access.can_read(user, person.unit)
-    access.require(allowed)
-    return person
 
 
 def enterprise_for_user(user: User, enterprise_id: int) -> Enterprise:
