@@ -10,6 +10,5 @@ urlpatterns = [
     path("orgs/", include("tuyengiao.orgs.urls")),
     path("orgs/excel/", include("tuyengiao.orgs.urls_io")),
     path("people/", include("tuyengiao.orgs.urls_people")),
-    path("audit/", include("tuyengiao.core.urls")),
     path("api/v1/", api.urls),
 ]

@@ -27,6 +27,11 @@ def descendant_ids(
     return rows.values("descendant_id")
 
 
+def ever_descendant_ids(root_id: int) -> QuerySet[UnitClosure]:
+    """Ids of the units that were under `root_id` at any time (for reading history)."""
+    return UnitClosure.objects.filter(ancestor_id=root_id).values("descendant_id")
+
+
 def is_under(ancestor_id: int, unit_id: int, date: dt.date | None = None) -> bool:
     """Whether `unit_id` is `ancestor_id` or below it on `date` (or at any time, if None)."""
     rows = UnitClosure.objects.filter(ancestor_id=ancestor_id, descendant_id=unit_id)

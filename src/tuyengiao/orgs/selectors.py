@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -12,6 +13,8 @@ from django.http import Http404
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today, valid_on
+from tuyengiao.core.models import AuditEntry
+from tuyengiao.core.selectors import audit_entries
 from tuyengiao.core.text import search_terms
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import (
@@ -30,6 +33,20 @@ def unit_for_user(user: User, code: str, *, write: bool = False) -> OrgUnit:
         raise Http404(code)
     allowed = access.can_write(user, unit) if write else access.can_read(user, unit)
     access.require(allowed)
+    return unit
+
+
+def unit_to_restructure(user: User, code: str) -> OrgUnit:
+    """The gate for moving, renaming, merging, splitting or dissolving a unit (as of today)."""
+    unit = unit_for_user(user, code)
+    access.require(access.can_restructure(user, unit, today()))
+    return unit
+
+
+def unit_to_place_under(user: User, code: str) -> OrgUnit:
+    """The gate for establishing a unit under this one."""
+    unit = unit_for_user(user, code)
+    access.require(access.can_place_under(user, unit, today()))
     return unit
 
 
@@ -135,13 +152,33 @@ def units_for_choice(user: User, date: dt.date, *, upper_only: bool = False) -> 
     return OrgUnit.objects.filter(id__in=versions.values("unit_id")).order_by("code")
 
 
-def restructurings_for_user(user: User) -> QuerySet[Restructuring]:
+def children_units(user: User, unit: OrgUnit, date: dt.date) -> QuerySet[OrgUnit]:
+    ids = children_for_user(user, unit, date).values("unit_id")
+    return OrgUnit.objects.filter(id__in=ids).order_by("code")
+
+
+def siblings_for_choice(user: User, unit: OrgUnit, date: dt.date) -> QuerySet[OrgUnit]:
+    """Units beside `unit` (same parent on `date`) that the user may restructure."""
+    version = hierarchy.version_on(unit.pk, date)
+    if version is None or version.parent_id is None:
+        return OrgUnit.objects.none()
+    ids = versions_in_scope(user, date).filter(parent_id=version.parent_id).values("unit_id")
+    return OrgUnit.objects.filter(id__in=ids).exclude(pk=unit.pk).order_by("code")
+
+
+def restructurings_for_user(
+    user: User, *, query: str = "", kind: str = ""
+) -> QuerySet[Restructuring]:
     root_id = access.scope_root_id(user)
     changes = Restructuring.objects.select_related("actor")
+    if kind:
+        changes = changes.filter(kind=kind)
+    for term in search_terms(query):
+        matching = UnitVersion.objects.filter(search_key__contains=term).values("unit_id")
+        changes = changes.filter(units__in=matching)
     if root_id is not None:
-        in_scope = hierarchy.descendant_ids(root_id, today()).values("descendant_id")
-        changes = changes.filter(units__in=in_scope).distinct()
-    return changes.order_by("-effective_date", "-id")
+        changes = changes.filter(units__in=hierarchy.ever_descendant_ids(root_id))
+    return changes.distinct().order_by("-effective_date", "-id")
 
 
 def enterprise_for_user(user: User, enterprise_id: int) -> Enterprise:
@@ -158,3 +195,11 @@ def enterprise_for_user(user: User, enterprise_id: int) -> Enterprise:
 
 def demo_data_loaded() -> bool:
     return OrgUnit.objects.filter(is_demo=True).exists()
+
+
+def audit_for_user(user: User, **filters: Any) -> QuerySet[AuditEntry]:
+    """The audit log for provincial staff: entries about units ever in their scope."""
+    access.require(user.can_view_audit)
+    root_id = access.scope_root_id(user)
+    unit_ids = None if root_id is None else hierarchy.ever_descendant_ids(root_id)
+    return audit_entries(unit_ids=unit_ids, **filters)

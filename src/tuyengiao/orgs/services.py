@@ -292,6 +292,15 @@ def unit_rename(
 
 def _end_unit(unit: OrgUnit, date: dt.date, successor: OrgUnit | None) -> None:
     current = _current_version(unit)
+    if date <= current.valid_from:
+        raise ValidationError(
+            {
+                "effective_date": _(
+                    "%(unit)s last changed on %(date)s; a change must be dated after it."
+                )
+                % {"unit": unit.name, "date": _d(current.valid_from)}
+            }
+        )
     current.valid_to = date
     current.save(update_fields=["valid_to"])
     OrgUnit.objects.filter(pk=unit.pk).update(

@@ -1,7 +1,229 @@
+"""Pages of the union tree: browse, search, a unit's page, and restructuring forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tuyengiao.accounts.models import User
+from tuyengiao.core.dates import today
+from tuyengiao.orgs import forms, selectors, services
+from tuyengiao.orgs.models import OrgUnit, RestructuringKind
+from tuyengiao.web.forms import AsOfForm, add_service_errors
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
+    return user
+
+
+def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date]:
+    form = AsOfForm(request.GET or None)
+    return form, form.as_of(today())
 
 
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    form, date = _as_of(request)
+    tops = selectors.tree_top(_user(request), date)
+    return render(request, "orgs/tree.html", {"form": form, "date": date, "rows": tops})
+
+
+@login_required
+def children(request: HttpRequest, code: str) -> HttpResponse:
+    """The units under one unit: the htmx partial that expands a tree node."""
+    user = _user(request)
+    _, date = _as_of(request)
+    unit = selectors.unit_for_user(user, code)
+    rows = selectors.children_for_user(user, unit, date)
+    return render(request, "orgs/_tree_rows.html", {"rows": rows, "date": date})
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    form = forms.SearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    date = data.get("date") or today()
+    versions = selectors.versions_in_scope(
+        _user(request), date, query=data.get("q", ""), kind=data.get("kind", "")
+    )
+    page = Paginator(versions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/search.html", {"form": form, "page_obj": page, "date": date})
+
+
+@login_required
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    form, date = _as_of(request)
+    page = selectors.unit_page(_user(request), code, date)
+    return render(request, "orgs/unit.html", {"form": form, "page": page, "date": date})
+
+
+@login_required
+def restructurings(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:200]
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in RestructuringKind.values else ""
+    changes = selectors.restructurings_for_user(_user(request), query=query, kind=kind)
+    page = Paginator(changes.prefetch_related("units"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "orgs/restructurings.html",
+        {"page_obj": page, "q": query, "kind": kind, "kinds": RestructuringKind.choices},
+    )
+
+
+Apply = Callable[[User, OrgUnit, forms.ChangeForm], object]
+
+
+def _restructure(
+    request: HttpRequest,
+    unit: OrgUnit,
+    form_class: type[forms.ChangeForm],
+    apply: Apply,
+    title: str,
+) -> HttpResponse:
+    """Show a restructuring form; on a valid POST apply it and go back to the unit's page."""
+    user = _user(request)
+    form = form_class(user, unit, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # a form may call several services: all or nothing
+                apply(user, unit, form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved: %(title)s.") % {"title": title})
+            return redirect("orgs:unit", code=unit.code)
+    return render(request, "orgs/restructure.html", {"form": form, "unit": unit, "title": title})
+
+
+def _move(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
+    data = form.cleaned_data
+    return services.unit_move(
+        user,
+        units=[unit],
+        parent=data["parent"],
+        effective_date=data["effective_date"],
+        reason=data["reason"],
+    )
+
+
+def _rename(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
+    data = form.cleaned_data
+    return services.unit_rename(
+        user,
+        unit=unit,
+        name=data["name"],
+        effective_date=data["effective_date"],
+        reason=data["reason"],
+    )
+
+
+def _merge(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
+    data = form.cleaned_data
+    return services.unit_merge(
+        user,
+        sources=[unit, *data["also_merge"]],
+        target=data["target"],
+        effective_date=data["effective_date"],
+        reason=data["reason"],
+    )
+
+
+def _dissolve(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
+    data = form.cleaned_data
+    return services.unit_dissolve(
+        user,
+        unit=unit,
+        effective_date=data["effective_date"],
+        reason=data["reason"],
+        transfer_to=data["transfer_to"],
+    )
+
+
+def _split(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
+    assert isinstance(form, forms.SplitForm)  # noqa: S101
+    parts = [services.SplitPart(code, name, list(units)) for code, name, units in form.parts()]
+    return services.unit_split(
+        user,
+        unit=unit,
+        parts=parts,
+        effective_date=form.cleaned_data["effective_date"],
+        reason=form.cleaned_data["reason"],
+    )
+
+
+def _create(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
+    data = form.cleaned_data
+    enterprise = None
+    if data["enterprise_name"]:
+        enterprise = services.enterprise_save(
+            user,
+            enterprise=services.Enterprise(
+                name=data["enterprise_name"],
+                tax_code=data["tax_code"] or None,
+                sector=data["sector"],
+                ownership=data["ownership"],
+                workforce=data["workforce"],
+            ),
+            unit=unit,
+        )
+    return services.unit_create(
+        user,
+        code=data["code"],
+        name=data["name"],
+        kind=data["kind"],
+        parent=unit,
+        valid_from=data["effective_date"],
+        reason=data["reason"],
+        enterprise=enterprise,
+    )
+
+
+@login_required
+def unit_move(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_to_restructure(_user(request), code)
+    return _restructure(request, unit, forms.MoveForm, _move, _("Move the unit"))
+
+
+@login_required
+def unit_rename(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_to_restructure(_user(request), code)
+    return _restructure(request, unit, forms.RenameForm, _rename, _("Rename the unit"))
+
+
+@login_required
+def unit_merge(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_to_restructure(_user(request), code)
+    return _restructure(request, unit, forms.MergeForm, _merge, _("Merge into another unit"))
+
+
+@login_required
+def unit_split(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_to_restructure(_user(request), code)
+    return _restructure(request, unit, forms.SplitForm, _split, _("Split the unit"))
+
+
+@login_required
+def unit_dissolve(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_to_restructure(_user(request), code)
+    return _restructure(request, unit, forms.DissolveForm, _dissolve, _("Dissolve the unit"))
+
+
+@login_required
+def unit_create(request: HttpRequest, code: str) -> HttpResponse:
+    parent = selectors.unit_to_place_under(_user(request), code)
+    return _restructure(request, parent, forms.CreateForm, _create, _("Establish a unit under it"))

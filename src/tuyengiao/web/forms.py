@@ -1,0 +1,42 @@
+"""Form pieces shared by every app: dd/mm/yyyy dates and service errors shown next to fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    """A text box for dd/mm/yyyy: office staff type dates rather than pick them."""
+
+    def __init__(self) -> None:
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10})
+
+
+class VNDateField(forms.DateField):
+    widget = DateInput
+    default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 01/07/2025.")}
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the fields it names, the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+class AsOfForm(forms.Form):
+    """The "as of" date of tree pages; an empty or bad date means today."""
+
+    date = VNDateField(label=_("As of"), required=False)
+
+    def as_of(self, default: dt.date) -> dt.date:
+        if self.is_valid() and self.cleaned_data["date"]:
+            value: dt.date = self.cleaned_data["date"]
+            return value
+        return default
