@@ -1,12 +1,12 @@
 """Named personas and a small tree that every test reuses.
 
-    VN  Tổng Liên đoàn Lao động Việt Nam (national)
-    └── NB  LĐLĐ tỉnh Ninh Bình (province)               ← province_officer
-        ├── GD  Công đoàn ngành Giáo dục (sector)         ← upper_officer
-        │   ├── GD-001  CĐCS Trường THPT Hoa Lư A        ← grassroots_officer
-        │   └── GD-002  CĐCS Trường THCS Đinh Tiên Hoàng
-        └── YK  LĐLĐ huyện Yên Khánh (district)          ← outsider (a sibling branch)
-            └── YK-001  CĐCS Công ty May Yên Khánh
+VN  Tổng Liên đoàn Lao động Việt Nam (national)
+└── NB  LĐLĐ tỉnh Ninh Bình (province)               ← province_officer
+    ├── GD  Công đoàn ngành Giáo dục (sector)         ← upper_officer
+    │   ├── GD-001  CĐCS Trường THPT Hoa Lư A        ← grassroots_officer
+    │   └── GD-002  CĐCS Trường THCS Đinh Tiên Hoàng
+    └── YK  LĐLĐ huyện Yên Khánh (district)          ← outsider (a sibling branch)
+        └── YK-001  CĐCS Công ty May Yên Khánh
 """
 
 from __future__ import annotations
@@ -38,8 +38,14 @@ class Tree:
 
 def _unit(code: str, name: str, kind: str, parent: OrgUnit | None, **extra: object) -> OrgUnit:
     return services.unit_create(
-        None, code=code, name=name, kind=kind, parent=parent, valid_from=START,
-        reason="Dữ liệu thử nghiệm", **extra,  # type: ignore[arg-type]
+        None,
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        valid_from=START,
+        reason="Dữ liệu thử nghiệm",
+        **extra,  # type: ignore[arg-type]
     )
 
 
@@ -52,11 +58,17 @@ def tree(db: None) -> Tree:
     school_b = _unit("GD-002", "CĐCS Trường THCS Đinh Tiên Hoàng", UnitKind.GRASSROOTS, education)
     district = _unit("YK", "Liên đoàn Lao động huyện Yên Khánh", UnitKind.DISTRICT, province)
     garment_co = Enterprise.objects.create(
-        name="Công ty TNHH May Yên Khánh", tax_code="2700123456",
-        ownership=Ownership.FOREIGN_INVESTED, sector="Dệt may", workforce=1200,
+        name="Công ty TNHH May Yên Khánh",
+        tax_code="2700123456",
+        ownership=Ownership.FOREIGN_INVESTED,
+        sector="Dệt may",
+        workforce=1200,
     )
     garment = _unit(
-        "YK-001", "CĐCS Công ty May Yên Khánh", UnitKind.GRASSROOTS, district,
+        "YK-001",
+        "CĐCS Công ty May Yên Khánh",
+        UnitKind.GRASSROOTS,
+        district,
         enterprise=garment_co,
     )
     return Tree(national, province, education, school_a, school_b, district, garment)
@@ -64,7 +76,10 @@ def tree(db: None) -> Tree:
 
 def _user(username: str, role: str, scope: OrgUnit | None) -> User:
     return User.objects.create_user(
-        username=username, password=PASSWORD, role=role, scope_unit=scope,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        scope_unit=scope,
         email=f"{username}@example.org",
     )
 

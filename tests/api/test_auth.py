@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from typing import Any
 
 import pytest
 import time_machine
@@ -21,18 +22,18 @@ from tuyengiao.api import on_django_validation_error, on_server_error
 UNITS = "/api/v1/units"
 
 
-def assert_401(response: object, error: str | None) -> dict[str, object]:
-    assert response.status_code == 401  # type: ignore[attr-defined]
-    assert response["Content-Type"] == "application/json; charset=utf-8"  # type: ignore[index]
-    challenge = response["WWW-Authenticate"]  # type: ignore[index]
+def assert_401(response: Any, error: str | None) -> dict[str, Any]:
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    challenge = response["WWW-Authenticate"]
     assert challenge.startswith("Bearer ")
     if error:
         assert f'error="{error}"' in challenge
     else:
         assert "error=" not in challenge
-    body = response.json()  # type: ignore[attr-defined]
+    body: dict[str, Any] = response.json()
     assert isinstance(body["detail"], str) and body["detail"]
-    return body  # type: ignore[no-any-return]
+    return body
 
 
 def test_token_from_the_management_command_opens_the_api(upper_officer: User) -> None:

@@ -261,7 +261,11 @@ def test_a_renamed_unit_shows_the_name_of_the_requested_date(
 
 
 def test_before_the_tree_existed_the_list_is_empty(admin_user: User) -> None:
-    body = api_client(admin_user).get(UNITS, {"date": (START - dt.timedelta(days=1))}).json()
+    body = (
+        api_client(admin_user)
+        .get(UNITS, {"date": (START - dt.timedelta(days=1)).isoformat()})
+        .json()
+    )
     assert body == {"items": [], "count": 0}
 
 

@@ -41,15 +41,25 @@ def test_grassroots_officer_edits_own_unit_but_does_not_restructure(tree, grassr
 
 
 def test_history_stays_readable_after_a_unit_leaves_the_scope(tree, outsider, admin_user):
-    services.unit_move(admin_user, units=[tree.garment], parent=tree.education,
-                       effective_date=dt.date(2025, 7, 1), reason="r")
+    services.unit_move(
+        admin_user,
+        units=[tree.garment],
+        parent=tree.education,
+        effective_date=dt.date(2025, 7, 1),
+        reason="r",
+    )
     assert access.can_read(outsider, tree.garment)
     assert not access.can_write(outsider, tree.garment)
 
 
 def test_merged_unit_is_readable_through_its_successor(tree, admin_user, django_user_model):
-    services.unit_merge(admin_user, sources=[tree.district], target=tree.education,
-                        effective_date=dt.date(2025, 7, 1), reason="r")
+    services.unit_merge(
+        admin_user,
+        sources=[tree.district],
+        target=tree.education,
+        effective_date=dt.date(2025, 7, 1),
+        reason="r",
+    )
     officer = django_user_model.objects.create_user(
         username="gd2", password="x", role=Role.UPPER_OFFICER, scope_unit=tree.education
     )

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.functional import Promise
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from tests.conftest import Tree, client_for
@@ -271,6 +271,33 @@ def test_service_refuses_a_stale_version(tree: Tree, upper_officer: User) -> Non
         "sex": person.sex,
         "unit": person.unit,
         "phone": "",
+    }
+    person_update(upper_officer, person=person, expected_version=1, position="A", **kwargs)
+
+    with pytest.raises(ValidationError) as refused:
+        person_update(upper_officer, person=person, expected_version=1, position="B", **kwargs)
+
+    assert refused.value.code == people_services.CONFLICT
+    person.refresh_from_db()
+    assert (person.position, person.version) == ("A", 2)
+
+
+def test_two_saves_that_both_passed_the_version_check_cannot_both_win(
+    tree: Tree, upper_officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two transactions that read version 1 before either wrote: only one write lands."""
+    person = _person(tree.school_a)
+
+    def read_without_lock(actor: User | None, person: Person, expected_version: int) -> Person:
+        stored = Person.objects.select_related("unit").get(pk=person.pk)
+        stored.version = expected_version  # as read before the other save committed
+        return stored
+
+    monkeypatch.setattr(people_services, "_locked", read_without_lock)
+    kwargs: dict[str, Any] = {
+        "full_name": person.full_name,
+        "sex": person.sex,
+        "unit": tree.school_a,
     }
     person_update(upper_officer, person=person, expected_version=1, position="A", **kwargs)
 

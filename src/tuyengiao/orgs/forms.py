@@ -167,7 +167,7 @@ class CreateForm(ChangeForm):
     def __init__(self, user: User, unit: OrgUnit, *args: Any, **kwargs: Any) -> None:
         super().__init__(user, unit, *args, **kwargs)
         self.fields["effective_date"].label = _("Established on")
-        self.fields["kind"].choices = [
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
             (value, label)
             for value, label in UnitKind.choices
             if value not in {UnitKind.NATIONAL, UnitKind.PROVINCE}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,7 +20,7 @@ _CHUNK = 5000
 
 def descendant_ids(
     root_id: int, date: dt.date, *, include_self: bool = True
-) -> QuerySet[UnitClosure]:
+) -> QuerySet[UnitClosure, Any]:
     """Ids of the units under `root_id` on `date`, as a subquery-ready queryset."""
     rows = UnitClosure.objects.filter(ancestor_id=root_id, **valid_on(date))
     if not include_self:
@@ -27,7 +28,7 @@ def descendant_ids(
     return rows.values("descendant_id")
 
 
-def ever_descendant_ids(root_id: int) -> QuerySet[UnitClosure]:
+def ever_descendant_ids(root_id: int) -> QuerySet[UnitClosure, Any]:
     """Ids of the units that were under `root_id` at any time (for reading history)."""
     return UnitClosure.objects.filter(ancestor_id=root_id).values("descendant_id")
 

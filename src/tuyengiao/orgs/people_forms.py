@@ -55,7 +55,7 @@ class PersonForm(forms.Form):
         },
     )
     position = forms.CharField(max_length=120, required=False)
-    phone = forms.CharField(max_length=20, required=False)
+    phone = forms.CharField(max_length=20, required=False, widget=forms.TelInput)
     email = forms.EmailField(required=False)
 
     def __init__(self, user: User, *args: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -63,7 +63,6 @@ class PersonForm(forms.Form):
         for name in ("full_name", "sex", "unit", "position", "phone", "email"):
             self.fields[name].label = _label(Person, name)
         cast(UnitChoiceField, self.fields["unit"]).queryset = units_for_person_form(user)
-        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
         since_label = _label(PersonRole, "since")
         for value, label in PersonRoleKind.choices:
             self.fields[f"role_{value}"] = forms.BooleanField(label=label, required=False)
@@ -145,7 +144,9 @@ class DeactivateForm(forms.Form):
 class PeopleFilterForm(forms.Form):
     """The list's search and filters; the export takes the same ones."""
 
-    q = forms.CharField(label=_("Search by name"), required=False, max_length=120)
+    q = forms.CharField(
+        label=_("Search by name"), required=False, max_length=120, widget=forms.SearchInput
+    )
     role = forms.ChoiceField(label=_("Role"), required=False)
     unit = forms.CharField(label=_("Unit code"), required=False, max_length=32)
     below = forms.BooleanField(label=_("Include the units under it"), required=False)
@@ -154,7 +155,7 @@ class PeopleFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         role_field = cast(forms.ChoiceField, self.fields["role"])
         role_field.choices = [("", _("All roles")), *PersonRoleKind.choices]
-        self.fields["q"].widget.attrs.update(placeholder=_("e.g. nguyen van"), type="search")
+        self.fields["q"].widget.attrs.update(placeholder=_("e.g. nguyen van"))
 
     def filters(self) -> dict[str, Any]:
         """The filters to apply; an invalid value (an unknown role) is ignored, not an error."""

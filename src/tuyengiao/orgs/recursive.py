@@ -21,23 +21,25 @@ WITH RECURSIVE subtree(id) AS (
     SELECT v.unit_id FROM {_TABLE} v JOIN subtree s ON v.parent_id = s.id
     WHERE v.valid_from <= %s AND v.valid_to > %s
 )
-"""  # noqa: S608
+"""  # noqa: S608 (the table name is ours; values go in as parameters)
+_IDS = _SUBTREE + "SELECT id FROM subtree"  # noqa: S608
+_COUNT = _SUBTREE + "SELECT COUNT(*) FROM subtree"  # noqa: S608
 
 
-def _params(root_id: int, date: dt.date) -> list[object]:
+def _params(root_id: int, date: dt.date) -> list[int | dt.date]:
     return [root_id, date, date, date, date]
 
 
 def descendants_recursive(root_id: int, date: dt.date) -> set[int]:
     """Ids of `root_id` and the units under it on `date`, by walking parent links."""
     with connection.cursor() as cursor:
-        cursor.execute(_SUBTREE + "SELECT id FROM subtree", _params(root_id, date))
+        cursor.execute(_IDS, _params(root_id, date))
         return {row[0] for row in cursor.fetchall()}
 
 
 def count_descendants_recursive(root_id: int, date: dt.date) -> int:
     """How many units descendants_recursive would return, counted in the database."""
     with connection.cursor() as cursor:
-        cursor.execute(_SUBTREE + "SELECT COUNT(*) FROM subtree", _params(root_id, date))
+        cursor.execute(_COUNT, _params(root_id, date))
         row = cursor.fetchone()
         return int(row[0]) if row else 0

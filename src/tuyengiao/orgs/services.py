@@ -7,7 +7,7 @@ effective dates; a change appends a version and never rewrites one recorded befo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -144,8 +144,8 @@ def _audit_unit(
     actor: User | None,
     action: str,
     unit: OrgUnit,
-    before: dict[str, object] | None,
-    after: dict[str, object] | None,
+    before: Mapping[str, object] | None,
+    after: Mapping[str, object] | None,
     reason: str,
 ) -> None:
     audit_record(
@@ -250,6 +250,10 @@ def unit_move(
     """Move one or many units under `parent` from `effective_date`."""
     if not units:
         raise ValidationError({"units": _("Choose at least one unit to move.")})
+    # Dates first: a date outside a unit's life is a mistake to explain, not a refusal.
+    for unit in units:
+        _check_alive(unit, effective_date)
+    _check_parent(parent, effective_date)
     for unit in units:
         access.require(actor is None or access.can_restructure(actor, unit, effective_date))
     access.require(actor is None or access.can_place_under(actor, parent, effective_date))
@@ -271,11 +275,11 @@ def unit_move(
 def unit_rename(
     actor: User | None, *, unit: OrgUnit, name: str, effective_date: dt.date, reason: str
 ) -> Restructuring:
-    access.require(actor is None or access.can_restructure(actor, unit, effective_date))
     name = clean(name)
     if not name:
         raise ValidationError({"name": _("Enter the new name.")})
     _check_alive(unit, effective_date)
+    access.require(actor is None or access.can_restructure(actor, unit, effective_date))
     current = _current_version(unit)
     if current.name == name:
         raise ValidationError({"name": _("This is already the unit's name.")})
@@ -284,6 +288,7 @@ def unit_rename(
     )
     _append_version(unit, effective_date, parent=current.parent, name=name)
     OrgUnit.objects.filter(pk=unit.pk).update(name=name, version=F("version") + 1)
+    unit.refresh_from_db(fields=["name", "version"])
     hierarchy.rebuild_closure([unit.pk])
     _audit_unit(actor, "unit.rename", unit, {"name": current.name}, {"name": name}, change.reason)
     change.units.add(unit)
@@ -319,8 +324,8 @@ def unit_dissolve(
     transfer_to: OrgUnit | None = None,
 ) -> Restructuring:
     """Dissolve a unit; the units under it pass to `transfer_to`, which is required if any."""
-    access.require(actor is None or access.can_restructure(actor, unit, effective_date))
     _check_alive(unit, effective_date)
+    access.require(actor is None or access.can_restructure(actor, unit, effective_date))
     change = _new_restructuring(
         actor, RestructuringKind.DISSOLVE, effective_date, reason, unit.name
     )
@@ -365,8 +370,10 @@ def unit_merge(
     """Merge `sources` into `target`: their units pass to it and they end, pointing to it."""
     if not sources or target in sources:
         raise ValidationError({"sources": _("Choose the units to merge, other than the target.")})
-    access.require(actor is None or access.can_place_under(actor, target, effective_date))
     _check_parent(target, effective_date, "target")
+    for source in sources:
+        _check_alive(source, effective_date)
+    access.require(actor is None or access.can_place_under(actor, target, effective_date))
     change = _new_restructuring(
         actor,
         RestructuringKind.MERGE,
@@ -411,8 +418,8 @@ def unit_split(
     reason: str,
 ) -> Restructuring:
     """Split `unit` into new units beside it; every unit under it goes to one of them."""
-    access.require(actor is None or access.can_restructure(actor, unit, effective_date))
     _check_alive(unit, effective_date)
+    access.require(actor is None or access.can_restructure(actor, unit, effective_date))
     if len(parts) < 2:
         raise ValidationError({"parts": _("A split needs at least two new units.")})
     children = {c.pk for c in _children_on(unit, effective_date)}

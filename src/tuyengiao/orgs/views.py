@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today
 from tuyengiao.orgs import forms, selectors, services
-from tuyengiao.orgs.models import OrgUnit, RestructuringKind
+from tuyengiao.orgs.models import Enterprise, OrgUnit, RestructuringKind
 from tuyengiao.web.forms import AsOfForm, add_service_errors
 
 
@@ -172,7 +172,7 @@ def _create(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
     if data["enterprise_name"]:
         enterprise = services.enterprise_save(
             user,
-            enterprise=services.Enterprise(
+            enterprise=Enterprise(
                 name=data["enterprise_name"],
                 tax_code=data["tax_code"] or None,
                 sector=data["sector"],
