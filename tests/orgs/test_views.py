@@ -225,3 +225,19 @@ def test_anonymous_is_sent_to_login(tree, client):
     response = client.get(reverse("orgs:tree"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_dissolved_unit_page_shows_its_last_day(tree, province_officer, admin_user):
+    from tuyengiao.orgs import services
+
+    services.unit_dissolve(
+        admin_user,
+        unit=tree.district,
+        effective_date=dt.date(2025, 9, 1),
+        reason="r",
+        transfer_to=tree.education,
+    )
+    page = client_for(province_officer).get(reverse("orgs:unit", args=["YK"])).context["page"]
+    assert page.date == dt.date(2025, 8, 31)
+    assert page.version is not None
+    assert [v.unit.code for v in page.children] == ["YK-001"]

@@ -435,7 +435,9 @@ class _Planner:
 
     def error(self, row: int | None, key: str | None, message: str) -> None:
         column = cols.BY_KEY[key].header if key else ""
-        cell = f"{self.sheet.letters[key]}{row}" if key and row and key in self.sheet.letters else ""
+        cell = (
+            f"{self.sheet.letters[key]}{row}" if key and row and key in self.sheet.letters else ""
+        )
         self.errors.append(Issue(row=row, column=column, cell=cell, message=message))
 
     # parsing
@@ -859,8 +861,10 @@ class _Planner:
         link = unit is not None and (ref[0] == "new" or unit.enterprise_id != ref[1])
         if unit is not None and not (save or link):
             return
-        if save and target is not None and not all(
-            self._unit_in_scope(unit_id) for unit_id in self.linked.get(target.pk, [])
+        if (
+            save
+            and target is not None
+            and not all(self._unit_in_scope(unit_id) for unit_id in self.linked.get(target.pk, []))
         ):
             self.error(
                 row.number,
@@ -989,10 +993,10 @@ class _Planner:
                     ),
                 ),
             )
-        self.errors.sort(key=lambda issue: (issue.row or 0))
-        plan = Plan(rows=_parents_first(plans), errors=self.errors, effective_date=self.date)
-        plan.fingerprint = _fingerprint(plan)
-        return plan
+        self.errors.sort(key=lambda issue: issue.row or 0)
+        result = Plan(rows=_parents_first(plans), errors=self.errors, effective_date=self.date)
+        result.fingerprint = _fingerprint(result)
+        return result
 
 
 def _enterprise_values(enterprise: Enterprise) -> dict[str, Any]:
@@ -1184,14 +1188,16 @@ class _Applier:
             )
             return
         unit = row.unit
-        assert unit is not None and date is not None  # noqa: S101 - the plan has no errors
+        assert unit is not None  # noqa: S101 - rows that are not new have a unit
         version = unit.version
-        if RENAME in row.tags:
+        if (RENAME in row.tags or MOVE in row.tags) and date is None:
+            raise ValidationError(_("Enter the effective date of the moves and renames."))
+        if RENAME in row.tags and date is not None:
             services.unit_rename(
                 self.actor, unit=unit, name=row.name, effective_date=date, reason=self.reason
             )
             version += 1
-        if MOVE in row.tags and row.parent_code:
+        if MOVE in row.tags and row.parent_code and date is not None:
             services.unit_move(
                 self.actor,
                 units=[unit],

@@ -85,27 +85,6 @@ def _merge_intervals(rows: list[ClosureRow]) -> list[ClosureRow]:
     return merged
 
 
-def _topological(unit_ids: set[int], parents: dict[int, set[int]]) -> list[int]:
-    """Order units so that each comes after every parent it has (at any time) within the set."""
-    pending = {u: {p for p in parents[u] if p in unit_ids} for u in unit_ids}
-    children: dict[int, list[int]] = defaultdict(list)
-    for unit_id, unit_parents in pending.items():
-        for parent_id in unit_parents:
-            children[parent_id].append(unit_id)
-    ready = [u for u, ps in pending.items() if not ps]
-    order: list[int] = []
-    while ready:
-        unit_id = ready.pop()
-        order.append(unit_id)
-        for child_id in children[unit_id]:
-            pending[child_id].discard(unit_id)
-            if not pending[child_id]:
-                ready.append(child_id)
-    if len(order) != len(unit_ids):
-        raise ValueError("cycle in unit versions")
-    return order
-
-
 def _load_closure(unit_ids: Iterable[int]) -> dict[int, list[ClosureRow]]:
     result: dict[int, list[ClosureRow]] = defaultdict(list)
     ids = list(unit_ids)
@@ -132,6 +111,56 @@ def affected_by_change(unit_ids: Iterable[int]) -> set[int]:
     return below
 
 
+class _Derivation:
+    """Closure rows of units over date intervals, from their versions and, for units outside
+    the rebuilt set, from their stored closure rows.
+
+    The parent graph over all time may hold a cycle (A under B, later B under A) although no
+    single date does; restricting each step to the interval of the version followed makes the
+    recursion follow one acyclic chain per date, so it ends."""
+
+    MAX_DEPTH = 200
+
+    def __init__(
+        self,
+        lifetimes: dict[int, tuple[dt.date, dt.date]],
+        versions: dict[int, list[tuple[int | None, dt.date, dt.date]]],
+        stored: dict[int, list[ClosureRow]],
+    ) -> None:
+        self.lifetimes, self.versions, self.stored = lifetimes, versions, stored
+        self.memo: dict[tuple[int, dt.date, dt.date], list[ClosureRow]] = {}
+
+    def rows(self, unit_id: int, low: dt.date, high: dt.date, depth: int = 0) -> list[ClosureRow]:
+        key = (unit_id, low, high)
+        if key not in self.memo:
+            if depth > self.MAX_DEPTH:
+                raise ValueError(f"cycle in unit versions at unit {unit_id}")
+            self.memo[key] = self._derive(unit_id, low, high, depth)
+        return self.memo[key]
+
+    def _derive(self, unit_id: int, low: dt.date, high: dt.date, depth: int) -> list[ClosureRow]:
+        if unit_id not in self.lifetimes:
+            return _clip(self.stored[unit_id], low, high)
+        start, end = self.lifetimes[unit_id]
+        rows = _clip([(unit_id, 0, start, end)], low, high)
+        for parent_id, v_from, v_to in self.versions[unit_id]:
+            p_low, p_high = max(v_from, low), min(v_to, high)
+            if parent_id is None or p_low >= p_high:
+                continue
+            for ancestor_id, d, a_from, a_to in self.rows(parent_id, p_low, p_high, depth + 1):
+                rows.append((ancestor_id, d + 1, a_from, a_to))
+        return _merge_intervals(rows)
+
+
+def _clip(rows: list[ClosureRow], low: dt.date, high: dt.date) -> list[ClosureRow]:
+    clipped = []
+    for ancestor_id, depth, start, end in rows:
+        start, end = max(start, low), min(end, high)
+        if start < end:
+            clipped.append((ancestor_id, depth, start, end))
+    return clipped
+
+
 @transaction.atomic
 def rebuild_closure(unit_ids: Iterable[int] | None = None) -> int:
     """Recompute the closure rows of the given units (or of every unit) from their versions.
@@ -146,7 +175,6 @@ def rebuild_closure(unit_ids: Iterable[int] | None = None) -> int:
         return 0
     lifetimes: dict[int, tuple[dt.date, dt.date]] = {}
     versions: dict[int, list[tuple[int | None, dt.date, dt.date]]] = defaultdict(list)
-    parents: dict[int, set[int]] = defaultdict(set)
     ids = list(targets)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
@@ -158,26 +186,14 @@ def rebuild_closure(unit_ids: Iterable[int] | None = None) -> int:
             "unit_id", "parent_id", "valid_from", "valid_to"
         ):
             versions[uid].append((pid, vf, vt))
-            if pid is not None:
-                parents[uid].add(pid)
-    outside = {p for ps in parents.values() for p in ps} - targets
-    closure = _load_closure(outside)
+    outside = {p for vs in versions.values() for p, _, _ in vs if p is not None} - targets
+    derivation = _Derivation(lifetimes, versions, _load_closure(outside))
     new_rows: list[UnitClosure] = []
-    for unit_id in _topological(targets, parents):
+    for unit_id in ids:
         start_date, end_date = lifetimes[unit_id]
-        rows: list[ClosureRow] = [(unit_id, 0, start_date, end_date)]
-        for parent_id, v_from, v_to in versions[unit_id]:
-            if parent_id is None:
-                continue
-            for ancestor_id, depth, a_from, a_to in closure[parent_id]:
-                low, high = max(a_from, v_from), min(a_to, v_to)
-                if low < high:
-                    rows.append((ancestor_id, depth + 1, low, high))
-        rows = _merge_intervals(rows)
-        closure[unit_id] = rows
         new_rows.extend(
             UnitClosure(ancestor_id=a, descendant_id=unit_id, depth=d, valid_from=f, valid_to=t)
-            for a, d, f, t in rows
+            for a, d, f, t in derivation.rows(unit_id, start_date, end_date)
         )
     if unit_ids is None:
         UnitClosure.objects.all().delete()

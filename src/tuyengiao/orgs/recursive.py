@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from tuyengiao.orgs.models import UnitVersion
 
@@ -43,3 +44,8 @@ def count_descendants_recursive(root_id: int, date: dt.date) -> int:
         cursor.execute(_COUNT, _params(root_id, date))
         row = cursor.fetchone()
         return int(row[0]) if row else 0
+
+
+def descendants_subquery(root_id: int, date: dt.date) -> RawSQL:
+    """The same ids as a subquery, for `unit_id__in=` (the baseline for scoped listings)."""
+    return RawSQL(_IDS, _params(root_id, date))  # noqa: S611 (constant SQL, bound parameters)

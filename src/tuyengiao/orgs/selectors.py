@@ -128,8 +128,11 @@ class UnitPage:
     people: QuerySet[Person]
 
 
-def unit_page(user: User, code: str, date: dt.date) -> UnitPage:
+def unit_page(user: User, code: str, date: dt.date | None) -> UnitPage:
+    """A unit's page as of `date`; without one, today, or a dissolved unit's last day."""
     unit = unit_for_user(user, code)
+    if date is None:
+        date = min(today(), unit.valid_to - dt.timedelta(days=1))
     return UnitPage(
         unit=unit,
         version=hierarchy.version_on(unit.pk, date),

@@ -30,7 +30,7 @@ def _user(request: HttpRequest) -> User:
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date]:
     form = AsOfForm(request.GET or None)
-    return form, form.as_of(today())
+    return form, form.as_of(None) or today()
 
 
 @login_required
@@ -64,9 +64,9 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    form, date = _as_of(request)
-    page = selectors.unit_page(_user(request), code, date)
-    return render(request, "orgs/unit.html", {"form": form, "page": page, "date": date})
+    form = AsOfForm(request.GET or None)
+    page = selectors.unit_page(_user(request), code, form.as_of(None))
+    return render(request, "orgs/unit.html", {"form": form, "page": page, "date": page.date})
 
 
 @login_required

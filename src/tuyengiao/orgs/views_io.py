@@ -41,7 +41,9 @@ def _pending(request: HttpRequest, digest: str) -> dict[str, str] | None:
     return cast(dict[str, str], entry) if entry else None
 
 
-def _remember(request: HttpRequest, digest: str, effective_date: dt.date | None, reason: str) -> None:
+def _remember(
+    request: HttpRequest, digest: str, effective_date: dt.date | None, reason: str
+) -> None:
     pending: dict[str, Any] = dict(request.session.get(SESSION_KEY, {}))
     pending.pop(digest, None)
     pending[digest] = {
@@ -85,7 +87,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             )
             return redirect("orgs_io:preview", digest=digest)
     return render(
-        request, "orgs/excel_import.html", {"form": form, "export_form": ExportForm()}
+        request,
+        "orgs/excel_import.html",
+        {"form": form, "export_form": ExportForm(), "max_rows": settings.IMPORT_MAX_ROWS},
     )
 
 

@@ -35,7 +35,7 @@ class AsOfForm(forms.Form):
 
     date = VNDateField(label=_("As of"), required=False)
 
-    def as_of(self, default: dt.date) -> dt.date:
+    def as_of(self, default: dt.date | None) -> dt.date | None:
         if self.is_valid() and self.cleaned_data["date"]:
             value: dt.date = self.cleaned_data["date"]
             return value
