@@ -83,10 +83,15 @@ def choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
     return {search_key(spelling): value for value, spelling in _labels(choices)}
 
 
-def choice_label(choices: type[TextChoices], value: str) -> str:
-    """The label written into a workbook: Vietnamese, whatever the language of the page."""
+def choice_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """code → the label written into a workbook: Vietnamese, whatever the page's language.
+    Callers keep the dict for a whole file: switching the language per cell is slow."""
     with translation.override("vi"):
-        return str(dict(choices.choices).get(value, value))
+        return {value: str(label) for value, label in choices.choices}
+
+
+def choice_label(choices: type[TextChoices], value: str) -> str:
+    return choice_labels(choices).get(value, value)
 
 
 def kind_lookup() -> dict[str, str]:

@@ -35,13 +35,13 @@ class Export:
     rows: int
 
 
-def _row(version: UnitVersion) -> dict[str, Any]:
+def _row(version: UnitVersion, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
     unit = version.unit
     enterprise = unit.enterprise
     values: dict[str, Any] = {
         cols.CODE: unit.code,
         cols.NAME: version.name,
-        cols.KIND: cols.choice_label(UnitKind, unit.kind),
+        cols.KIND: labels["kind"].get(unit.kind, unit.kind),
         cols.PARENT: version.parent.code if version.parent else None,
         cols.ESTABLISHED: unit.valid_from,
     }
@@ -50,9 +50,7 @@ def _row(version: UnitVersion) -> dict[str, Any]:
             cols.ENTERPRISE_NAME: enterprise.name,
             cols.TAX_CODE: enterprise.tax_code,
             cols.SECTOR: enterprise.sector or None,
-            cols.OWNERSHIP: cols.choice_label(Ownership, enterprise.ownership)
-            if enterprise.ownership
-            else None,
+            cols.OWNERSHIP: labels["ownership"].get(enterprise.ownership) or None,
             cols.WORKFORCE: enterprise.workforce,
         }
     return values
@@ -124,11 +122,15 @@ def subtree_rows(unit: OrgUnit, date: dt.date) -> list[dict[str, Any]]:
             top.append(version)
         else:
             by_parent[version.parent_id].append(version)
+    labels = {
+        "kind": cols.choice_labels(UnitKind),
+        "ownership": cols.choice_labels(Ownership),
+    }
     ordered: list[dict[str, Any]] = []
     stack = list(reversed(top))
     while stack:
         version = stack.pop()
-        ordered.append(_row(version))
+        ordered.append(_row(version, labels))
         stack.extend(reversed(by_parent.get(version.unit_id, [])))
     return ordered
 

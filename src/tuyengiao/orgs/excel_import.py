@@ -417,6 +417,8 @@ class _Planner:
         self.scope_root = access.scope_root_id(user)
         self.kinds = cols.kind_lookup()
         self.ownerships = cols.ownership_lookup()
+        self.kind_labels = cols.choice_labels(UnitKind)
+        self.ownership_labels = cols.choice_labels(Ownership)
         self._allowed: dict[tuple[str, int, dt.date], bool] = {}
         self.needs_date = False
         # Filled by _load():
@@ -700,7 +702,7 @@ class _Planner:
             unit=None,
             tags=[CREATE],
         )
-        kind_label = cols.choice_label(UnitKind, row.kind) if row.kind else ""
+        kind_label = self.kind_labels.get(row.kind, row.kind) if row.kind else ""
         plan.details = [
             Detail(_("Unit above"), "", row.parent or ""),
             Detail(_("Kind"), "", kind_label),
@@ -892,13 +894,22 @@ class _Planner:
                     plan.details.append(
                         Detail(
                             cols.BY_KEY[key].header,
-                            _display(field_name, before),
-                            _display(field_name, after),
+                            self._display(field_name, before),
+                            self._display(field_name, after),
                         )
                     )
         elif link:
             old = unit.enterprise.name if unit is not None and unit.enterprise else ""
             plan.details.append(Detail(_("Enterprise or agency"), old, values["name"]))
+
+    def _display(self, field_name: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if field_name == "ownership":
+            return self.ownership_labels.get(str(value), str(value))
+        if field_name == "workforce":
+            return f"{value:,}".replace(",", ".")
+        return str(value)
 
     # cycles and order
 
@@ -1007,16 +1018,6 @@ def _enterprise_values(enterprise: Enterprise) -> dict[str, Any]:
         "ownership": enterprise.ownership,
         "workforce": enterprise.workforce,
     }
-
-
-def _display(field_name: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if field_name == "ownership":
-        return cols.choice_label(Ownership, str(value)) if value else ""
-    if field_name == "workforce":
-        return f"{value:,}".replace(",", ".")
-    return str(value)
 
 
 def _parents_first(plans: list[RowPlan]) -> list[RowPlan]:

@@ -74,11 +74,8 @@ def _check_parent(parent: OrgUnit, date: dt.date, field_name: str = "parent") ->
         )
 
 
-def _append_version(
-    unit: OrgUnit, date: dt.date, *, parent: OrgUnit | None, name: str
-) -> UnitVersion:
-    """Close the unit's current version on `date` and open a new one from it."""
-    current = _current_version(unit)
+def _check_after_last_change(unit: OrgUnit, current: UnitVersion, date: dt.date) -> None:
+    """History is appended in order: nothing may be dated on or before the last change."""
     if date <= current.valid_from:
         raise ValidationError(
             {
@@ -88,6 +85,14 @@ def _append_version(
                 % {"unit": unit.name, "date": _d(current.valid_from)}
             }
         )
+
+
+def _append_version(
+    unit: OrgUnit, date: dt.date, *, parent: OrgUnit | None, name: str
+) -> UnitVersion:
+    """Close the unit's current version on `date` and open a new one from it."""
+    current = _current_version(unit)
+    _check_after_last_change(unit, current, date)
     current.valid_to = date
     current.save(update_fields=["valid_to"])
     return UnitVersion.objects.create(
@@ -297,15 +302,7 @@ def unit_rename(
 
 def _end_unit(unit: OrgUnit, date: dt.date, successor: OrgUnit | None) -> None:
     current = _current_version(unit)
-    if date <= current.valid_from:
-        raise ValidationError(
-            {
-                "effective_date": _(
-                    "%(unit)s last changed on %(date)s; a change must be dated after it."
-                )
-                % {"unit": unit.name, "date": _d(current.valid_from)}
-            }
-        )
+    _check_after_last_change(unit, current, date)
     current.valid_to = date
     current.save(update_fields=["valid_to"])
     OrgUnit.objects.filter(pk=unit.pk).update(

@@ -13,7 +13,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today
@@ -86,6 +88,7 @@ def restructurings(request: HttpRequest) -> HttpResponse:
 
 
 Apply = Callable[[User, OrgUnit, forms.ChangeForm], object]
+Gate = Callable[[User, str], OrgUnit]
 
 
 def _restructure(
@@ -193,37 +196,34 @@ def _create(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
     )
 
 
-@login_required
-def unit_move(request: HttpRequest, code: str) -> HttpResponse:
-    unit = selectors.unit_to_restructure(_user(request), code)
-    return _restructure(request, unit, forms.MoveForm, _move, _("Move the unit"))
+# action → form, what it does, page title, and the gate that fetches the unit it acts on.
+ACTIONS: dict[str, tuple[type[forms.ChangeForm], Apply, Promise, Gate]] = {
+    "move": (forms.MoveForm, _move, _lazy("Move the unit"), selectors.unit_to_restructure),
+    "rename": (forms.RenameForm, _rename, _lazy("Rename the unit"), selectors.unit_to_restructure),
+    "merge": (
+        forms.MergeForm,
+        _merge,
+        _lazy("Merge into another unit"),
+        selectors.unit_to_restructure,
+    ),
+    "split": (forms.SplitForm, _split, _lazy("Split the unit"), selectors.unit_to_restructure),
+    "dissolve": (
+        forms.DissolveForm,
+        _dissolve,
+        _lazy("Dissolve the unit"),
+        selectors.unit_to_restructure,
+    ),
+    "create": (
+        forms.CreateForm,
+        _create,
+        _lazy("Establish a unit under it"),
+        selectors.unit_to_place_under,
+    ),
+}
 
 
 @login_required
-def unit_rename(request: HttpRequest, code: str) -> HttpResponse:
-    unit = selectors.unit_to_restructure(_user(request), code)
-    return _restructure(request, unit, forms.RenameForm, _rename, _("Rename the unit"))
-
-
-@login_required
-def unit_merge(request: HttpRequest, code: str) -> HttpResponse:
-    unit = selectors.unit_to_restructure(_user(request), code)
-    return _restructure(request, unit, forms.MergeForm, _merge, _("Merge into another unit"))
-
-
-@login_required
-def unit_split(request: HttpRequest, code: str) -> HttpResponse:
-    unit = selectors.unit_to_restructure(_user(request), code)
-    return _restructure(request, unit, forms.SplitForm, _split, _("Split the unit"))
-
-
-@login_required
-def unit_dissolve(request: HttpRequest, code: str) -> HttpResponse:
-    unit = selectors.unit_to_restructure(_user(request), code)
-    return _restructure(request, unit, forms.DissolveForm, _dissolve, _("Dissolve the unit"))
-
-
-@login_required
-def unit_create(request: HttpRequest, code: str) -> HttpResponse:
-    parent = selectors.unit_to_place_under(_user(request), code)
-    return _restructure(request, parent, forms.CreateForm, _create, _("Establish a unit under it"))
+def restructure(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    form_class, apply, title, gate = ACTIONS[action]
+    unit = gate(_user(request), code)
+    return _restructure(request, unit, form_class, apply, str(title))
