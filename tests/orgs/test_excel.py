@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 from tests.conftest import START, Tree, client_for
 from tuyengiao.accounts.models import User
 from tuyengiao.core.models import AuditEntry
-from tuyengiao.orgs import excel_columns, excel_export, excel_import, services
+from tuyengiao.orgs import excel_columns, excel_import, services
 from tuyengiao.orgs.models import (
     Enterprise,
     OrgUnit,
@@ -46,7 +46,7 @@ def _var_dir(settings: Any, tmp_path: Path) -> None:
 
 def _row(
     code: str,
-    name: str,
+    name: str | None,
     kind: Any = None,
     parent: Any = None,
     established: Any = None,
@@ -321,7 +321,7 @@ def test_export_has_the_import_columns_bold_frozen_header_and_widths(
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width == excel_columns.BY_KEY["name"].width
-    codes = [row[0] for row in rows[1:]]
+    codes = [str(row[0]) for row in rows[1:]]
     assert codes[0] == "NB"
     assert sorted(codes) == ["GD", "GD-001", "GD-002", "NB", "YK", "YK-001"]
     garment = next(row for row in rows if row[0] == "YK-001")

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from tests.conftest import Tree, client_for
 from tuyengiao.accounts.models import User
 from tuyengiao.core.models import AuditEntry
+from tuyengiao.core.services import CONFLICT
 from tuyengiao.orgs import people_services
 from tuyengiao.orgs.models import OrgUnit, Person, PersonRoleKind
 from tuyengiao.orgs.people_forms import PersonForm
@@ -257,7 +258,7 @@ def test_second_save_from_the_same_version_is_refused_and_the_first_stays(
 
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.has_error(NON_FIELD_ERRORS, code=people_services.CONFLICT)
+    assert form.has_error(NON_FIELD_ERRORS, code=CONFLICT)
     person.refresh_from_db()
     assert person.position == "Chủ tịch"
     assert person.version == 2
@@ -277,7 +278,7 @@ def test_service_refuses_a_stale_version(tree: Tree, upper_officer: User) -> Non
     with pytest.raises(ValidationError) as refused:
         person_update(upper_officer, person=person, expected_version=1, position="B", **kwargs)
 
-    assert refused.value.code == people_services.CONFLICT
+    assert refused.value.code == CONFLICT
     person.refresh_from_db()
     assert (person.position, person.version) == ("A", 2)
 
@@ -304,7 +305,7 @@ def test_two_saves_that_both_passed_the_version_check_cannot_both_win(
     with pytest.raises(ValidationError) as refused:
         person_update(upper_officer, person=person, expected_version=1, position="B", **kwargs)
 
-    assert refused.value.code == people_services.CONFLICT
+    assert refused.value.code == CONFLICT
     person.refresh_from_db()
     assert (person.position, person.version) == ("A", 2)
 

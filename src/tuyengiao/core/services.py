@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext as _
 
 from tuyengiao.core.models import AuditEntry
 
@@ -51,3 +54,36 @@ def audit_record(
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     """The listed fields of `obj`, ready for an audit entry's before/after."""
     return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+CONFLICT = "conflict"
+
+
+def conflict_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "Someone else changed this record while you were editing it. "
+            "Reload the page to see their changes, then make yours again."
+        ),
+        code=CONFLICT,
+    )
+
+
+def check_version(obj: Any, expected_version: int) -> None:
+    """Optimistic locking, read side: the record must still be at the version the user loaded."""
+    if obj.version != expected_version:
+        raise conflict_error()
+
+
+def save_versioned(obj: models.Model, expected_version: int, fields: Iterable[str]) -> None:
+    """Optimistic locking, write side: write `fields` only if the row is still at
+    `expected_version`, so of two concurrent saves from one version exactly one lands."""
+    values = {name: getattr(obj, name) for name in fields}
+    updated = (
+        type(obj)
+        ._default_manager.filter(pk=obj.pk, version=expected_version)
+        .update(**values, version=F("version") + 1)
+    )
+    if updated != 1:
+        raise conflict_error()
+    obj.version = expected_version + 1  # type: ignore[attr-defined]

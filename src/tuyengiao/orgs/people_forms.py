@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.accounts.models import User
+from tuyengiao.orgs.forms import UnitChoiceField
 from tuyengiao.orgs.models import OrgUnit, Person, PersonRole, PersonRoleKind, Sex
 from tuyengiao.orgs.people_selectors import units_for_person_form
 
@@ -21,11 +22,6 @@ DATE_PLACEHOLDER = "dd/mm/yyyy"
 def _label(model: type[Person] | type[PersonRole], name: str) -> str:
     field = model._meta.get_field(name)
     return str(capfirst(getattr(field, "verbose_name", name)))
-
-
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return f"{obj.code} · {obj.name}"
 
 
 @dataclass

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -23,7 +22,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today
-from tuyengiao.core.services import audit_record
+from tuyengiao.core.services import audit_record, conflict_error, save_versioned
 from tuyengiao.core.text import clean, search_key
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import OrgUnit, Person, PersonRole, PersonRoleKind, Sex
@@ -32,7 +31,6 @@ from tuyengiao.orgs.people_selectors import people_for_user
 _PHONE_CHARS = re.compile(r"[0-9+ ]+")
 PHONE_MIN_DIGITS = 9
 PHONE_MAX_DIGITS = 15
-CONFLICT = "conflict"
 
 
 def _snapshot(person: Person, roles: Mapping[str, dt.date]) -> dict[str, Any]:
@@ -149,36 +147,14 @@ def _save_roles(person: Person, roles: Mapping[str, dt.date]) -> None:
             existing.save(update_fields=["since"])
 
 
-def _conflict() -> ValidationError:
-    return ValidationError(
-        _(
-            "Someone else changed this person's record while you were editing it. Reload the "
-            "page to see their changes, then make yours again."
-        ),
-        code=CONFLICT,
-    )
-
-
 def _locked(actor: User | None, person: Person, expected_version: int) -> Person:
     """The stored row, locked for the transaction, if the actor may change it where it is now;
     refused if it moved past `expected_version`."""
     stored = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
     access.require(actor is None or access.can_write(actor, stored.unit))
     if stored.version != expected_version:
-        raise _conflict()
+        raise conflict_error()
     return stored
-
-
-def _save_versioned(person: Person, expected_version: int, fields: Iterable[str]) -> None:
-    """Write `fields` only if the row is still at `expected_version`: of two concurrent saves
-    from the same version, exactly one matches."""
-    values = {name: getattr(person, name) for name in fields}
-    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
-        **values, version=F("version") + 1
-    )
-    if updated != 1:
-        raise _conflict()
-    person.version = expected_version + 1
 
 
 @transaction.atomic
@@ -252,7 +228,7 @@ def person_update(
         email=email,
     )
     clean_roles = _clean_roles(roles)
-    _save_versioned(
+    save_versioned(
         stored,
         expected_version,
         ["full_name", "search_key", "sex", "unit", "position", "phone", "email"],
@@ -286,7 +262,7 @@ def person_deactivate(
     roles = _stored_roles(stored)
     before = _snapshot(stored, roles)
     stored.is_active = False
-    _save_versioned(stored, expected_version, ["is_active"])
+    save_versioned(stored, expected_version, ["is_active"])
     audit_record(
         actor,
         action="person.deactivate",

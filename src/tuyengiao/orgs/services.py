@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import valid_on
-from tuyengiao.core.services import audit_record, snapshot
+from tuyengiao.core.services import audit_record, check_version, snapshot
 from tuyengiao.core.text import clean, search_key
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import (
@@ -457,23 +457,13 @@ def unit_split(
     return change
 
 
-def _check_version(obj: Enterprise | OrgUnit, expected: int) -> None:
-    if obj.version != expected:
-        raise ValidationError(
-            _(
-                "Someone else changed this record while you were editing it. "
-                "Reload the page to see their changes, then make yours again."
-            )
-        )
-
-
 @transaction.atomic
 def unit_set_enterprise(
     actor: User, *, unit: OrgUnit, enterprise: Enterprise | None, expected_version: int
 ) -> OrgUnit:
     access.require(access.can_write(actor, unit))
     locked = OrgUnit.objects.select_for_update().get(pk=unit.pk)
-    _check_version(locked, expected_version)
+    check_version(locked, expected_version)
     before = {"enterprise": locked.enterprise_id}
     locked.enterprise = enterprise
     locked.version += 1
@@ -501,7 +491,7 @@ def enterprise_save(
     before = None
     if enterprise.pk:
         stored = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        _check_version(stored, expected_version if expected_version is not None else stored.version)
+        check_version(stored, expected_version if expected_version is not None else stored.version)
         before = snapshot(stored, ENTERPRISE_FIELDS)
         enterprise.version = stored.version + 1
     enterprise.full_clean()
