@@ -84,7 +84,9 @@ def _worker(db: str, grassroots: int, out: Path, profile: bool) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         results["notes"].append("PostgreSQL: ANALYZE run after the load (as autovacuum would).")
+    results["load_before"] = os.getloadavg()
     _bench(results, profile)
+    results["load_after"] = os.getloadavg()
     started = time.perf_counter()
     rows = hierarchy.rebuild_closure()
     results["rebuild"] = {"seconds": time.perf_counter() - started, "rows": rows}
@@ -469,12 +471,21 @@ def _markdown(results: list[dict[str, Any]], grassroots: int, dbs: str) -> str:
         f"Tree: {first['synth']['units']:,} units (1 national, 35 provinces, 1,000 upper units, "
         f"{grassroots:,} grassroots units; ~3% of grassroots units dissolved at some date), "
         f"province {first['synth']['merged'][0]} merged into {first['synth']['merged'][1]} on "
-        f"{first['dates']['after'][:4]}-… (merge date 2025-07-01). Dates measured: "
+        f"2025-07-01 through orgs.services.unit_merge. Dates measured: "
         f"{first['dates']['before']} (before the merge) and {first['dates']['after']} "
         f"(after). Province officer's scope: {scopes['province']} "
         f"({scopes['province_units']:,} units); upper officer's scope: {scopes['upper']} "
         f"({scopes['upper_units']:,} units)."
     )
+    loads = "; ".join(
+        f"{r['db']}: {r['load_before'][0]:.2f} before, {r['load_after'][0]:.2f} after"
+        for r in results
+    )
+    lines += [
+        "",
+        f"Load average (1 min) around the measurements — {loads}. The machine has 2 cores; "
+        "other work on it shows up as noise, mostly in the p95 column.",
+    ]
     lines += ["", "### Load", ""]
     lines.append("| step | " + " | ".join(r["db"] for r in results) + " |")
     lines.append("|---|" + "---|" * len(results))

@@ -109,8 +109,10 @@ def _commit(client: Client, preview: Any, digest: str) -> Any:
     )
 
 
-def _plan(user: User, data: bytes, date: dt.date | None = None) -> excel_import.Plan:
-    with translation.override("en"):
+def _plan(
+    user: User, data: bytes, date: dt.date | None = None, language: str = "en"
+) -> excel_import.Plan:
+    with translation.override(language):
         return excel_import.build_plan(user, excel_import.read_workbook(data), date)
 
 
@@ -283,6 +285,25 @@ def test_an_existing_enterprise_named_by_tax_code_is_attached_to_a_unit(
     tree.school_b.refresh_from_db()
     assert tree.school_b.enterprise == tree.garment.enterprise
     assert Enterprise.objects.count() == 1
+
+
+def test_a_new_enterprise_named_on_two_rows_is_created_once_whatever_the_order(
+    province_officer: User, tree: Tree
+) -> None:
+    company = ["Công ty CP Xi măng Tam Điệp", "2700555444", "Xi măng", PRIVATE, 400]
+    rows = [
+        # The union comes first in the file but is created after the unit above it, which
+        # names the same (new) company.
+        _row("XM-001", "CĐCS Công ty Xi măng", GRASSROOTS, "XM", "01/02/2024", *company),
+        _row("XM", "Công đoàn Khu công nghiệp Tam Điệp", DISTRICT, "NB", "01/01/2024", *company),
+    ]
+    client = client_for(province_officer)
+    preview, digest = _preview(client, _xlsx(rows))
+    assert preview.context["counts"]["errors"] == 0
+    _commit(client, preview, digest)
+    enterprise = Enterprise.objects.get(tax_code="2700555444")
+    assert set(enterprise.units.values_list("code", flat=True)) == {"XM", "XM-001"}
+    assert enterprise.version == 1
 
 
 def test_headers_without_diacritics_and_kind_codes_are_understood(
@@ -534,6 +555,28 @@ def test_rows_beyond_the_limit_are_refused_even_when_the_sheet_understates_its_s
     assert response.context["form"].errors["file"]
 
 
+def _write_only_xlsx(rows: list[list[Any]]) -> bytes:
+    """A workbook as streaming writers make it: no declared size, strings inline."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_file_without_declared_size_is_counted_before_it_is_read(
+    settings: Any, province_officer: User, tree: Tree
+) -> None:
+    settings.IMPORT_MAX_ROWS = 50
+    rows = [_row(f"GD-{i:03d}", f"CĐCS {i}", GRASSROOTS, "GD", "01/01/2024") for i in range(51)]
+    assert "50" in _file_error(_write_only_xlsx(rows))
+    sheet = excel_import.read_workbook(_write_only_xlsx(rows[:50]))
+    assert len(sheet.rows) == 50
+
+
 def test_missing_required_columns_are_listed(province_officer: User, tree: Tree) -> None:
     message = _file_error(_xlsx([["x", "y"]], headers=["Loại đơn vị", "Ghi chú"]))
     assert "“Mã đơn vị”" in message
@@ -639,7 +682,7 @@ def test_moves_and_renames_need_an_effective_date_after_the_last_change(
     assert [(issue.row, "effective date" in issue.message) for issue in no_date.errors] == [
         (None, True)
     ]
-    too_early = _plan(province_officer, data, dt.date(2025, 2, 1))
+    too_early = _plan(province_officer, data, dt.date(2025, 2, 1), language="vi")
     assert _cells(too_early) == {(2, "B2")}
     assert "01/03/2025" in too_early.errors[0].message
     assert not _plan(province_officer, data, dt.date(2025, 3, 2)).errors

@@ -79,7 +79,12 @@ _CHUNK = 2000
 _DATE_TEXT = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _COUNT_TEXT = re.compile(r"\d+|\d{1,3}(?:[. \u00a0]\d{3})+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_MERGE_CELL_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_MERGE_CELL_TAG = f"{_MAIN_NS}mergeCell"
+_DIMENSION_TAG = f"{_MAIN_NS}dimension"
+_SHEET_DATA_TAG = f"{_MAIN_NS}sheetData"
+_LAST_ROW = re.compile(r"(\d+)$")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 # A workbook is a zip: refuse one that unpacks to far more than any real unit list would.
 _MAX_UNPACKED_FACTOR = 20
 # Uploaded files wait this long for their commit.
@@ -134,6 +139,38 @@ def _too_many_rows() -> ImportFileError:
     )
 
 
+def _sheet_rows(archive: zipfile.ZipFile, name: str, enough: int) -> int:
+    """The rows a worksheet declares in its <dimension>; without one, its <row> tags counted in
+    the raw XML, stopping at `enough`."""
+    with archive.open(name) as source:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == _DIMENSION_TAG:
+                match = _LAST_ROW.search(str(element.get("ref", "")))
+                return int(match.group(1)) if match else 0
+            if element.tag == _SHEET_DATA_TAG:
+                break
+    count, tail = 0, b""
+    with archive.open(name) as source:
+        while count < enough and (chunk := source.read(1 << 20)):
+            text = tail + chunk
+            # A tag that ends inside the carried-over tail was counted with the chunk before.
+            count += sum(1 for found in _ROW_TAG.finditer(text) if found.end() > len(tail))
+            tail = text[-64:]
+    return count
+
+
+def _declared_rows(archive: zipfile.ZipFile) -> int:
+    """The most rows any worksheet of the file holds, found without parsing its cells: a huge
+    file is refused before openpyxl reads it (which it would do in full to size it)."""
+    enough = settings.IMPORT_MAX_ROWS + 2
+    names = [
+        name
+        for name in archive.namelist()
+        if name.startswith("xl/worksheets/") and name.endswith(".xml")
+    ]
+    return max((_sheet_rows(archive, name, enough) for name in names), default=0)
+
+
 def _merged_ranges(data: bytes, worksheet: Any) -> list[str]:
     """The merged ranges of the sheet. Read-only worksheets do not parse them, so scan the
     sheet's XML for them (one streaming pass)."""
@@ -162,15 +199,6 @@ def _read_sheet(data: bytes, workbook: Workbook) -> Sheet:
     # The declared size lets a huge file be refused before any row is read.
     if worksheet.max_row is not None and worksheet.max_row - 1 > settings.IMPORT_MAX_ROWS:
         raise _too_many_rows()
-    merged = _merged_ranges(data, worksheet)
-    if merged:
-        raise ImportFileError(
-            _(
-                "The sheet has merged cells (%(ranges)s). Unmerge them so that every unit "
-                "has its own row with one value per cell, then upload the file again."
-            )
-            % {"ranges": ", ".join(merged[:10]) + ("…" if len(merged) > 10 else "")}
-        )
     # A declared size that is too small would hide rows: read to the real end, counting.
     worksheet.reset_dimensions()
     header = next(worksheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
@@ -204,6 +232,16 @@ def _read_sheet(data: bytes, workbook: Workbook) -> Sheet:
         cells = {key: _blank(values[index]) for key, index in positions.items()}
         if any(value is not None for value in cells.values()):
             rows.append((number, cells))
+    # Merged ranges are listed after the rows: scanned once the row count is known to be sane.
+    merged = _merged_ranges(data, worksheet)
+    if merged:
+        raise ImportFileError(
+            _(
+                "The sheet has merged cells (%(ranges)s). Unmerge them so that every unit "
+                "has its own row with one value per cell, then upload the file again."
+            )
+            % {"ranges": ", ".join(merged[:10]) + ("…" if len(merged) > 10 else "")}
+        )
     if not rows:
         raise ImportFileError(_("The file has no unit rows under the header row."))
     return Sheet(
@@ -230,8 +268,12 @@ def read_workbook(data: bytes) -> Sheet:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
+            declared = _declared_rows(archive)
+    except (zipfile.BadZipFile, OSError, SyntaxError) as error:
+        # SyntaxError covers xml.etree's ParseError.
         raise not_xlsx from error
+    if declared - 1 > settings.IMPORT_MAX_ROWS:
+        raise _too_many_rows()
     if unpacked > _MAX_UNPACKED_FACTOR * settings.IMPORT_MAX_BYTES:
         raise ImportFileError(
             _(
@@ -1150,23 +1192,28 @@ class _Applier:
         return OrgUnit.objects.get(code=code)
 
     def _enterprise(self, row: RowPlan, unit: OrgUnit | None) -> Enterprise:
+        """The row's enterprise, created or updated as planned. A new enterprise is created by
+        whichever of the rows naming it comes first in the order of application."""
         planned = row.enterprise
         assert planned is not None  # noqa: S101 - only called for rows that have one
         enterprise = self.enterprises.get(planned.ref)
-        if enterprise is None:
-            if planned.ref[0] == "new":
-                enterprise = Enterprise()
-            else:
+        if planned.ref[0] == "new":
+            if enterprise is None:
+                enterprise = services.enterprise_save(
+                    self.actor, enterprise=Enterprise(**planned.values), unit=unit
+                )
+        else:
+            if enterprise is None:
                 enterprise = Enterprise.objects.get(pk=planned.ref[1])
-        if planned.save:
-            for name, value in planned.values.items():
-                setattr(enterprise, name, value)
-            services.enterprise_save(
-                self.actor,
-                enterprise=enterprise,
-                unit=unit,
-                expected_version=planned.expected_version,
-            )
+            if planned.save:
+                for name, value in planned.values.items():
+                    setattr(enterprise, name, value)
+                services.enterprise_save(
+                    self.actor,
+                    enterprise=enterprise,
+                    unit=unit,
+                    expected_version=planned.expected_version,
+                )
         self.enterprises[planned.ref] = enterprise
         return enterprise
 

@@ -20,8 +20,10 @@ class ImportUploadForm(forms.Form):
             "required": _("Choose the Excel file to import."),
             "empty": _("The file is empty: choose the Excel file of units."),
         },
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml"}
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
         ),
     )
     effective_date = VNDateField(
