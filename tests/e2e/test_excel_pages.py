@@ -28,8 +28,18 @@ def _workbook(path: Path, rows: list[list[object]]) -> Path:
 
 def _row(code: str, name: str, parent: str, founded: str = "01/03/2024") -> list[object]:
     """Cells in the order of excel_columns.COLUMNS."""
-    return [code, f"CĐCS Công ty {name}", GRASSROOTS, parent, founded, f"Công ty {name}", "",
-            "Dệt may", PRIVATE, 250]
+    return [
+        code,
+        f"CĐCS Công ty {name}",
+        GRASSROOTS,
+        parent,
+        founded,
+        f"Công ty {name}",
+        "",
+        "Dệt may",
+        PRIVATE,
+        250,
+    ]
 
 
 def _upload(page: Page, base_url: str, path: Path) -> None:
@@ -39,13 +49,17 @@ def _upload(page: Page, base_url: str, path: Path) -> None:
     page.get_by_role("button", name="Kiểm tra tệp").click()
 
 
-def test_upload_with_errors_then_fix_preview_and_commit(page: Page, live_server, tree,
-                                                        province_officer, tmp_path):
+def test_upload_with_errors_then_fix_preview_and_commit(
+    page: Page, live_server, tree, province_officer, tmp_path
+):
     login(page, live_server.url, "tinh")
-    bad = _workbook(tmp_path / "sai.xlsx", [
-        _row("YK-010", "May Khánh Hòa", "YK", founded="31/02/2024"),
-        _row("YK-011", "Giày Khánh Nhạc", "KHONG-CO"),
-    ])
+    bad = _workbook(
+        tmp_path / "sai.xlsx",
+        [
+            _row("YK-010", "May Khánh Hòa", "YK", founded="31/02/2024"),
+            _row("YK-011", "Giày Khánh Nhạc", "KHONG-CO"),
+        ],
+    )
     _upload(page, live_server.url, bad)
     shot(page, "excel-errors")
     expect(page.locator("body")).to_contain_text("không phải ngày hợp lệ")
@@ -53,9 +67,13 @@ def test_upload_with_errors_then_fix_preview_and_commit(page: Page, live_server,
     shot(page, "excel-errors")
     assert not OrgUnit.objects.filter(code__in=["YK-010", "YK-011"]).exists()
 
-    good = _workbook(tmp_path / "dung.xlsx", [
-        _row("YK-010", "May Khánh Hòa", "YK"), _row("YK-011", "Giày Khánh Nhạc", "YK"),
-    ])
+    good = _workbook(
+        tmp_path / "dung.xlsx",
+        [
+            _row("YK-010", "May Khánh Hòa", "YK"),
+            _row("YK-011", "Giày Khánh Nhạc", "YK"),
+        ],
+    )
     _upload(page, live_server.url, good)
     expect(page.locator("body")).to_contain_text("YK-010")
     shot(page, "excel-preview")

@@ -292,3 +292,53 @@ def test_stale_version_of_a_unit_is_refused(tree, province_officer):
         services.unit_set_enterprise(
             province_officer, unit=tree.garment, enterprise=None, expected_version=version
         )
+
+
+def _batch(parent_code="YK", count=3):
+    specs = [
+        services.NewUnit(
+            "YK-X", "Công đoàn xã Khánh Hòa", UnitKind.COMMUNE, parent_code, D(2025, 9, 1)
+        )
+    ]
+    specs += [
+        services.NewUnit(
+            f"yk-x-{n:03d}", f"CĐCS Công ty {n}", UnitKind.GRASSROOTS, "YK-X", D(2025, 10, 1)
+        )
+        for n in range(count)
+    ]
+    return specs
+
+
+def test_batch_creation_builds_the_same_closure_as_a_full_rebuild(tree, province_officer):
+    units = services.units_create_many(province_officer, specs=_batch(), reason="Nhập Excel")
+    assert [u.code for u in units][:2] == ["YK-X", "YK-X-000"]
+    assert hierarchy.is_under(tree.province.pk, units[-1].pk, D(2025, 11, 1))
+    assert not hierarchy.is_under(tree.province.pk, units[-1].pk, D(2025, 9, 15))
+    incremental = closure_rows()
+    hierarchy.rebuild_closure()
+    assert closure_rows() == incremental
+    assert AuditEntry.objects.filter(action="unit.create", actor=province_officer).count() == 4
+
+
+def test_batch_with_a_taken_or_repeated_code_writes_nothing(tree, province_officer):
+    specs = _batch() + [
+        services.NewUnit("YK-001", "Trùng", UnitKind.GRASSROOTS, "YK-X", D(2025, 10, 1))
+    ]
+    before = OrgUnit.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.units_create_many(province_officer, specs=specs, reason="r")
+    assert "code" in error.value.error_dict
+    assert OrgUnit.objects.count() == before
+
+
+def test_batch_outside_scope_is_refused(tree, upper_officer):
+    with pytest.raises(PermissionDenied):
+        services.units_create_many(upper_officer, specs=_batch(), reason="r")
+    assert not OrgUnit.objects.filter(code="YK-X").exists()
+
+
+def test_batch_child_before_its_parent_existed_is_refused(tree, province_officer):
+    specs = _batch()
+    specs[1].valid_from = D(2025, 8, 1)
+    with pytest.raises(ValidationError):
+        services.units_create_many(province_officer, specs=specs, reason="r")

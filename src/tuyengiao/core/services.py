@@ -51,6 +51,34 @@ def audit_record(
     )
 
 
+def audit_record_many(
+    actor: Any,
+    *,
+    action: str,
+    entries: Iterable[tuple[models.Model, Any, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    reason: str = "",
+) -> None:
+    """Record one write per (object, unit, before, after) in bulk, for batch services."""
+    actor = actor if getattr(actor, "pk", None) else None
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:255],
+                unit=unit,
+                before=_jsonable(before) if before is not None else None,
+                after=_jsonable(after) if after is not None else None,
+                reason=reason,
+            )
+            for obj, unit, before, after in entries
+        ],
+        batch_size=1000,
+    )
+
+
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     """The listed fields of `obj`, ready for an audit entry's before/after."""
     return {name: _jsonable(getattr(obj, name)) for name in fields}

@@ -7,8 +7,9 @@ effective dates; a change appends a version and never rewrites one recorded befo
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import valid_on
-from tuyengiao.core.services import audit_record, check_version, snapshot
+from tuyengiao.core.services import audit_record, audit_record_many, check_version, snapshot
 from tuyengiao.core.text import clean, search_key
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import (
@@ -241,6 +242,117 @@ def unit_create(
     )
     change.units.add(unit)
     return unit
+
+
+@dataclass
+class NewUnit:
+    """One unit to establish in a batch; its parent is named by code, and may be another
+    unit of the same batch."""
+
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    valid_from: dt.date
+    enterprise: Enterprise | None = None
+
+
+def _resolve_parents(specs: Sequence[NewUnit]) -> dict[str, OrgUnit]:
+    codes = {s.parent_code for s in specs if s.parent_code} - {s.code for s in specs}
+    found = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
+    missing = codes - found.keys()
+    if missing:
+        raise ValidationError(
+            {"parent": _("There is no unit with the code %(code)s.") % {"code": min(missing)}}
+        )
+    return found
+
+
+@transaction.atomic
+def units_create_many(
+    actor: User | None, *, specs: Sequence[NewUnit], reason: str, is_demo: bool = False
+) -> list[OrgUnit]:
+    """Establish many units at once (imports, demo and synthetic data): the same checks and
+    audit as unit_create, with bulk inserts and one closure derivation for the whole batch.
+    Parents must come before their children in `specs`."""
+    if not specs:
+        return []
+    change = _new_restructuring(
+        actor,
+        RestructuringKind.CREATE,
+        min(s.valid_from for s in specs),
+        reason,
+        _("%(count)d new unit(s)") % {"count": len(specs)},
+    )
+    specs = [
+        replace(
+            spec,
+            code=clean(spec.code).upper(),
+            parent_code=clean(spec.parent_code).upper() if spec.parent_code else None,
+        )
+        for spec in specs
+    ]
+    code_counts = Counter(spec.code for spec in specs)
+    taken = set(OrgUnit.objects.filter(code__in=code_counts).values_list("code", flat=True))
+    duplicates = taken | {code for code, count in code_counts.items() if count > 1}
+    if duplicates:
+        raise ValidationError(
+            {"code": _("The code %(code)s is already used.") % {"code": min(duplicates)}}
+        )
+    existing = _resolve_parents(specs)
+    new_units: dict[str, OrgUnit] = {}
+    units: list[OrgUnit] = []
+    parent_of: dict[str, OrgUnit | None] = {}
+    allowed: set[tuple[int, dt.date]] = set()  # scope checks already passed
+    for spec in specs:
+        code = spec.code
+        parent = new_units.get(spec.parent_code or "") or existing.get(spec.parent_code or "")
+        parent_of[code] = parent
+        if parent is not None:
+            _check_parent(parent, spec.valid_from)
+            if parent.code in existing and (parent.pk, spec.valid_from) not in allowed:
+                access.require(
+                    actor is None or access.can_place_under(actor, parent, spec.valid_from)
+                )
+                allowed.add((parent.pk, spec.valid_from))
+        unit = OrgUnit(
+            code=code,
+            name=clean(spec.name),
+            kind=spec.kind,
+            valid_from=spec.valid_from,
+            enterprise=spec.enterprise,
+            is_demo=is_demo,
+        )
+        unit.full_clean(validate_unique=False, validate_constraints=False)
+        new_units[code] = unit
+        units.append(unit)
+    OrgUnit.objects.bulk_create(units, batch_size=1000)
+    UnitVersion.objects.bulk_create(
+        [
+            UnitVersion(
+                unit=u,
+                parent=parent_of[u.code],
+                name=u.name,
+                search_key=_version_key(u.code, u.name),
+                valid_from=u.valid_from,
+                valid_to=u.valid_to,
+            )
+            for u in units
+        ],
+        batch_size=1000,
+    )
+    hierarchy.rebuild_closure(u.pk for u in units)
+    change.units.add(*units)
+    audit_record_many(
+        actor,
+        action="unit.create",
+        reason=change.reason,
+        entries=[
+            (u, u, None, snapshot(u, UNIT_FIELDS) | {"parent": p.code if p else None})
+            for u, p in ((u, parent_of[u.code]) for u in units)
+        ],
+    )
+    return units
 
 
 @transaction.atomic
