@@ -241,3 +241,80 @@ def test_dissolved_unit_page_shows_its_last_day(tree, province_officer, admin_us
     assert page.date == dt.date(2025, 8, 31)
     assert page.version is not None
     assert [v.unit.code for v in page.children] == ["YK-001"]
+
+
+def _enterprise_post(tree, **changes):
+    data = {
+        "name": "Công ty TNHH May Yên Khánh",
+        "kind": "enterprise",
+        "tax_code": "2700123456",
+        "sector": "Dệt may",
+        "ownership": "foreign_invested",
+        "workforce": "1350",
+        "address": "",
+        "version": tree.garment.enterprise.version,
+    }
+    return data | changes
+
+
+def test_enterprise_form_updates_the_workforce(tree, outsider):
+    response = client_for(outsider).post(
+        reverse("orgs:enterprise", args=["YK-001"]), _enterprise_post(tree)
+    )
+    assert response.status_code == 302
+    tree.garment.enterprise.refresh_from_db()
+    assert tree.garment.enterprise.workforce == 1350
+
+
+def test_enterprise_form_refuses_a_stale_version(tree, outsider):
+    client = client_for(outsider)
+    stale = _enterprise_post(tree, workforce="1400")
+    client.post(reverse("orgs:enterprise", args=["YK-001"]), _enterprise_post(tree))
+    response = client.post(reverse("orgs:enterprise", args=["YK-001"]), stale)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    tree.garment.enterprise.refresh_from_db()
+    assert tree.garment.enterprise.workforce == 1350
+
+
+def test_enterprise_form_records_an_enterprise_for_a_unit_without_one(tree, upper_officer):
+    response = client_for(upper_officer).post(
+        reverse("orgs:enterprise", args=["GD-001"]),
+        {
+            "name": "Trường THPT Hoa Lư A",
+            "kind": "agency",
+            "ownership": "state",
+            "workforce": "80",
+            "tax_code": "",
+            "sector": "Giáo dục",
+            "address": "",
+        },
+    )
+    assert response.status_code == 302
+    assert OrgUnit.objects.get(code="GD-001").enterprise.name == "Trường THPT Hoa Lư A"
+
+
+def test_enterprise_form_outside_scope_is_403_and_changes_nothing(tree, upper_officer):
+    response = client_for(upper_officer).post(
+        reverse("orgs:enterprise", args=["YK-001"]), _enterprise_post(tree, workforce="1")
+    )
+    assert response.status_code == 403
+    tree.garment.enterprise.refresh_from_db()
+    assert tree.garment.enterprise.workforce == 1200
+
+
+def test_enterprise_shared_with_a_unit_outside_scope_cannot_be_edited(
+    tree, upper_officer, admin_user
+):
+    from tuyengiao.orgs import services
+
+    services.unit_set_enterprise(
+        admin_user,
+        unit=tree.school_a,
+        enterprise=tree.garment.enterprise,
+        expected_version=tree.school_a.version,
+    )
+    response = client_for(upper_officer).post(
+        reverse("orgs:enterprise", args=["GD-001"]), _enterprise_post(tree, workforce="1")
+    )
+    assert response.status_code == 403

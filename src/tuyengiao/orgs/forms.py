@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today
 from tuyengiao.orgs import selectors
-from tuyengiao.orgs.models import OrgUnit, Ownership, UnitKind
+from tuyengiao.orgs.models import Enterprise, OrgUnit, Ownership, UnitKind
 from tuyengiao.web.forms import VNDateField
 
 
@@ -186,3 +186,13 @@ class SearchForm(forms.Form):
         label=_("Kind"), choices=[("", _("All kinds")), *UnitKind.choices], required=False
     )
     date = VNDateField(label=_("As of"), required=False)
+
+
+class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The enterprise or agency a unit is set up in; `version` guards against lost updates."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "kind", "tax_code", "sector", "ownership", "workforce", "address"]

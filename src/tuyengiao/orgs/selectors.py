@@ -126,6 +126,9 @@ class UnitPage:
     history: QuerySet[UnitVersion]
     restructurings: QuerySet[Restructuring]
     people: QuerySet[Person]
+    can_edit: bool
+    can_restructure: bool
+    can_place_under: bool
 
 
 def unit_page(user: User, code: str, date: dt.date | None) -> UnitPage:
@@ -144,6 +147,9 @@ def unit_page(user: User, code: str, date: dt.date | None) -> UnitPage:
             "-effective_date", "-id"
         ),
         people=unit.people.filter(is_active=True).prefetch_related("roles").order_by("search_key"),
+        can_edit=access.can_write(user, unit),
+        can_restructure=access.can_restructure(user, unit, today()),
+        can_place_under=access.can_place_under(user, unit, today()),
     )
 
 

@@ -595,9 +595,13 @@ def enterprise_save(
     unit: OrgUnit | None = None,
     expected_version: int | None = None,
 ) -> Enterprise:
-    """Create or update an enterprise (from a form or an import), with optimistic locking."""
+    """Create or update an enterprise (from a form or an import), with optimistic locking.
+    Updating one needs write access to every union set up in it: its details are theirs too."""
     if actor is not None and unit is not None:
         access.require(access.can_write(actor, unit))
+    if actor is not None and enterprise.pk:
+        for other in OrgUnit.objects.filter(enterprise_id=enterprise.pk):
+            access.require(access.can_write(actor, other))
     enterprise.name = clean(enterprise.name)
     enterprise.tax_code = clean(enterprise.tax_code or "") or None
     before = None
@@ -617,3 +621,16 @@ def enterprise_save(
         after=snapshot(enterprise, ENTERPRISE_FIELDS),
     )
     return enterprise
+
+
+@transaction.atomic
+def unit_enterprise_save(
+    actor: User, *, unit: OrgUnit, enterprise: Enterprise, expected_version: int | None
+) -> Enterprise:
+    """Save the enterprise or agency a unit is set up in, linking it if it is new."""
+    saved = enterprise_save(
+        actor, enterprise=enterprise, unit=unit, expected_version=expected_version
+    )
+    if unit.enterprise_id != saved.pk:
+        unit_set_enterprise(actor, unit=unit, enterprise=saved, expected_version=unit.version)
+    return saved

@@ -9,6 +9,7 @@ urlpatterns = [
     path("restructurings/", views.restructurings, name="restructurings"),
     path("u/<str:code>/", views.unit_detail, name="unit"),
     path("u/<str:code>/children/", views.children, name="children"),
+    path("u/<str:code>/enterprise/", views.enterprise_edit, name="enterprise"),
     path("u/<str:code>/move/", views.restructure, {"action": "move"}, name="move"),
     path("u/<str:code>/rename/", views.restructure, {"action": "rename"}, name="rename"),
     path("u/<str:code>/merge/", views.restructure, {"action": "merge"}, name="merge"),

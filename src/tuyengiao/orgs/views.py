@@ -196,6 +196,32 @@ def _create(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
     )
 
 
+@login_required
+def enterprise_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Edit the enterprise or agency of a unit (or record one it did not have)."""
+    user = _user(request)
+    unit = selectors.unit_for_user(user, code, write=True)
+    enterprise = unit.enterprise or Enterprise()
+    form = forms.EnterpriseForm(
+        request.POST or None, instance=enterprise, initial={"version": enterprise.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_enterprise_save(
+                user,
+                unit=unit,
+                enterprise=form.instance,
+                expected_version=form.cleaned_data["version"] if enterprise.pk else None,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved: %(title)s.") % {"title": form.instance.name})
+            return redirect("orgs:unit", code=unit.code)
+    title = _("Enterprise or agency")
+    return render(request, "orgs/restructure.html", {"form": form, "unit": unit, "title": title})
+
+
 # action → form, what it does, page title, and the gate that fetches the unit it acts on.
 ACTIONS: dict[str, tuple[type[forms.ChangeForm], Apply, Promise, Gate]] = {
     "move": (forms.MoveForm, _move, _lazy("Move the unit"), selectors.unit_to_restructure),

@@ -21,7 +21,7 @@ class VNDateField(forms.DateField):
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 01/07/2025.")}
 
 
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the fields it names, the rest above the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
