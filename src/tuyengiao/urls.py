@@ -10,5 +10,6 @@ urlpatterns = [
     path("orgs/", include("tuyengiao.orgs.urls")),
     path("orgs/excel/", include("tuyengiao.orgs.urls_io")),
     path("people/", include("tuyengiao.orgs.urls_people")),
+    path("users/", include("tuyengiao.orgs.urls_accounts")),
     path("api/v1/", api.urls),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,25 @@ class Role(models.TextChoices):
 RESTRUCTURE_ROLES = frozenset({Role.ADMIN, Role.PROVINCE_STAFF, Role.UPPER_OFFICER})
 EDIT_ROLES = RESTRUCTURE_ROLES | {Role.GRASSROOTS_OFFICER}
 AUDIT_ROLES = frozenset({Role.ADMIN, Role.PROVINCE_STAFF})
+# The roles each role may give to the accounts it manages (always within its own scope).
+GRANTABLE_ROLES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Role.values),
+    Role.PROVINCE_STAFF: frozenset(Role.values) - {Role.ADMIN},
+    Role.UPPER_OFFICER: frozenset({Role.GRASSROOTS_OFFICER, Role.COLLABORATOR}),
+}
+
+
+class ScopedUserManager(UserManager["User"]):
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: object,
+    ) -> User:
+        """`createsuperuser` makes an administrator of the whole tree."""
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -38,6 +57,9 @@ class User(AbstractUser):
         related_name="scoped_users",
     )
     is_demo = models.BooleanField(_("demo account"), default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 
     REQUIRED_FIELDS: ClassVar[list[str]] = ["email"]
 
@@ -56,6 +78,10 @@ class User(AbstractUser):
     @property
     def can_view_audit(self) -> bool:
         return self.role in AUDIT_ROLES
+
+    @property
+    def grantable_roles(self) -> frozenset[str]:
+        return GRANTABLE_ROLES.get(self.role, frozenset())
 
 
 class ApiToken(models.Model):

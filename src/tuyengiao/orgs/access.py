@@ -73,3 +73,26 @@ def can_place_under(user: User, parent: OrgUnit, date: dt.date) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("This unit is outside your scope."))
+
+
+def can_manage_account(user: User, account: User) -> bool:
+    """Change another account: its role is one the user may grant and its scope lies within
+    the user's scope today. Nobody changes their own role or scope."""
+    if not user.is_active or account.pk == user.pk:
+        return False
+    if account.role not in user.grantable_roles:
+        return False
+    return can_grant(user, account.role, account.scope_unit)
+
+
+def can_grant(user: User, role: str, scope_unit: OrgUnit | None) -> bool:
+    """Give `role` over the subtree of `scope_unit` (None: the whole tree, administrators only)."""
+    if role not in user.grantable_roles:
+        return False
+    if scope_unit is None:
+        return has_whole_tree(user) and role == Role.ADMIN
+    if has_whole_tree(user):
+        return True
+    if user.scope_unit_id is None:
+        return False
+    return hierarchy.is_under(user.scope_unit_id, scope_unit.pk, today())

@@ -21,12 +21,16 @@ class VNDateField(forms.DateField):
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, e.g. 01/07/2025.")}
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the fields it names, the rest above the form."""
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, aliases: dict[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError on the fields it names (`aliases` maps a service's name
+    for a field to the form's), the rest above the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for name, errors in error.error_dict.items():
+        name = (aliases or {}).get(name, name)
         form.add_error(name if name in form.fields else None, errors)
 
 
