@@ -290,6 +290,8 @@ def _pages(
     client.force_login(user)
     pages: list[tuple[str, str, dict[str, str]]] = [
         ("tree page", "orgs:tree", {}),
+        ("tree node expanded (province, htmx)", "orgs:children", {"code": province.code}),
+        ("tree node expanded (upper unit, htmx)", "orgs:children", {"code": upper.code}),
         ("unit page (province)", "orgs:unit", {"code": province.code}),
         ("unit page (upper unit)", "orgs:unit", {"code": upper.code}),
         ("unit page (grassroots)", "orgs:unit", {"code": deep.code}),

@@ -12,7 +12,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import OPEN_END
@@ -126,7 +126,9 @@ def wipe() -> None:
     # 130,000 units for relations that are empty.
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {OrgUnit._meta.db_table}")  # noqa: S608
-    Enterprise.objects.filter(id__in=enterprise_ids).delete()
+    ids = sorted(enterprise_ids)
+    for start in range(0, len(ids), _BATCH):
+        Enterprise.objects.filter(id__in=ids[start : start + _BATCH]).delete()
 
 
 def _spread(rng: random.Random, count: int, buckets: int) -> list[int]:
@@ -267,6 +269,24 @@ def synth(
     result = SynthResult()
     rng = random.Random(seed)  # noqa: S311 (reproducible test data, not secrets)
     started = time.perf_counter()
+    try:
+        _generate(rng, grassroots, provinces, uppers, force, result, started)
+    except IntegrityError as error:
+        # Foreign keys are checked at commit: rows of other apps still point at the units.
+        raise SynthRefused(f"other records still point at the units to replace: {error}") from error
+    result.seconds["total"] = time.perf_counter() - started
+    return result
+
+
+def _generate(
+    rng: random.Random,
+    grassroots: int,
+    provinces: int,
+    uppers: int,
+    force: bool,
+    result: SynthResult,
+    started: float,
+) -> None:
     with transaction.atomic():
         if OrgUnit.objects.exists():
             if not force:
@@ -294,5 +314,3 @@ def synth(
         result.merged = (source.code, target.code)
         result.moved_by_merge = change.units.count() - 2
         result.seconds["merge"] = time.perf_counter() - mark
-    result.seconds["total"] = time.perf_counter() - started
-    return result
