@@ -222,6 +222,10 @@ class _Bench:
                 )
 
         committed = _median(commit, self.runs, before=prepare)
+        # The last commit did what the plan said, and the next plan is empty.
+        excel_import.upload_store(data)
+        again = excel_import.preview(self.user, digest=digest, effective_date=date)
+        assert not again.changes and not again.errors  # noqa: S101 - a sanity check
         self.reset()
         result = {
             "file": label,

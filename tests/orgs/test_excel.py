@@ -21,12 +21,20 @@ from openpyxl import Workbook, load_workbook
 from tests.conftest import START, Tree, client_for
 from tuyengiao.accounts.models import User
 from tuyengiao.core.models import AuditEntry
-from tuyengiao.orgs import excel_columns, excel_import, services
+from tuyengiao.orgs import (
+    excel_columns,
+    excel_import,
+    excel_plan,
+    excel_planner,
+    excel_read,
+    services,
+)
 from tuyengiao.orgs.models import (
     Enterprise,
     OrgUnit,
     Ownership,
     Restructuring,
+    UnitClosure,
     UnitKind,
     UnitVersion,
 )
@@ -111,18 +119,18 @@ def _commit(client: Client, preview: Any, digest: str) -> Any:
 
 def _plan(
     user: User, data: bytes, date: dt.date | None = None, language: str = "en"
-) -> excel_import.Plan:
+) -> excel_plan.Plan:
     with translation.override(language):
-        return excel_import.build_plan(user, excel_import.read_workbook(data), date)
+        return excel_planner.build_plan(user, excel_read.read_workbook(data), date)
 
 
 def _file_error(data: bytes) -> str:
-    with translation.override("en"), pytest.raises(excel_import.ImportFileError) as caught:
-        excel_import.read_workbook(data)
+    with translation.override("en"), pytest.raises(excel_read.ImportFileError) as caught:
+        excel_read.read_workbook(data)
     return caught.value.message
 
 
-def _cells(plan: excel_import.Plan) -> set[tuple[int | None, str]]:
+def _cells(plan: excel_plan.Plan) -> set[tuple[int | None, str]]:
     return {(issue.row, issue.cell) for issue in plan.errors}
 
 
@@ -573,7 +581,7 @@ def test_a_file_without_declared_size_is_counted_before_it_is_read(
     settings.IMPORT_MAX_ROWS = 50
     rows = [_row(f"GD-{i:03d}", f"CĐCS {i}", GRASSROOTS, "GD", "01/01/2024") for i in range(51)]
     assert "50" in _file_error(_write_only_xlsx(rows))
-    sheet = excel_import.read_workbook(_write_only_xlsx(rows[:50]))
+    sheet = excel_read.read_workbook(_write_only_xlsx(rows[:50]))
     assert len(sheet.rows) == 50
 
 
@@ -878,6 +886,131 @@ def test_a_five_thousand_row_file_is_planned_with_a_bounded_number_of_queries(
     assert plan.counts["create"] == 5000
     assert plan.counts["unchanged"] == 1
     assert elapsed < 10, f"planning 5,000 rows took {elapsed:.1f}s"
+
+
+def _new_schools(count: int, *, with_enterprise_every: int = 10) -> list[list[Any]]:
+    """New grassroots units under GD; every n-th with a new enterprise of its own."""
+    return [
+        _row(
+            f"GD-N{i:03d}",
+            f"CĐCS Trường số {i}",
+            GRASSROOTS,
+            "GD",
+            "01/09/2024",
+            *(
+                [f"Trường số {i}", f"{2900000000 + i}", "Giáo dục", PRIVATE, 40 + i]
+                if i % with_enterprise_every == 0
+                else []
+            ),
+        )
+        for i in range(count)
+    ]
+
+
+def _previewed(user: User, data: bytes) -> tuple[str, excel_plan.Plan]:
+    digest = excel_import.upload_store(data)
+    plan = excel_import.preview(user, digest=digest, effective_date=None)
+    assert plan.can_commit, plan.errors[:3]
+    return digest, plan
+
+
+def test_committing_three_hundred_new_units_takes_a_bounded_number_of_queries(
+    province_officer: User, tree: Tree, django_assert_max_num_queries: Any
+) -> None:
+    digest, plan = _previewed(province_officer, _xlsx(_new_schools(300)))
+    audit_before = AuditEntry.objects.count()
+
+    # Planning again, then one batch: about 75 queries on SQLite, a third of them one per new
+    # enterprise (the unit's check that its enterprise exists). Establishing one unit at a time
+    # took about 18 queries per unit, over 5,000 here.
+    with django_assert_max_num_queries(100):
+        excel_import.import_commit(
+            province_officer,
+            digest=digest,
+            effective_date=None,
+            reason=REASON,
+            fingerprint=plan.fingerprint,
+        )
+
+    created = OrgUnit.objects.filter(code__startswith="GD-N")
+    assert created.count() == 300
+    assert UnitVersion.objects.filter(unit__in=created, parent=tree.education).count() == 300
+    assert UnitClosure.objects.filter(descendant__in=created, ancestor=tree.province).count() == 300
+    assert Restructuring.objects.filter(units__in=created).distinct().count() == 1
+    school = OrgUnit.objects.select_related("enterprise").get(code="GD-N010")
+    assert school.enterprise is not None
+    assert (school.enterprise.tax_code, school.enterprise.workforce) == ("2900000010", 50)
+    assert Enterprise.objects.filter(tax_code__startswith="29").count() == 30
+    enterprise_entry = AuditEntry.objects.get(
+        action="enterprise.save", object_id=str(school.enterprise.pk)
+    )
+    assert enterprise_entry.unit == school
+    assert enterprise_entry.actor == province_officer
+    assert AuditEntry.objects.count() - audit_before == 300 + 30 + 1
+
+
+def test_a_unit_appearing_between_plan_and_batch_refuses_the_whole_batch(
+    province_officer: User, tree: Tree
+) -> None:
+    _digest, plan = _previewed(province_officer, _xlsx(_new_schools(5)))
+    services.unit_create(
+        None,
+        code="GD-N003",
+        name="Đơn vị tạo cùng lúc",
+        kind=UnitKind.GRASSROOTS,
+        parent=tree.education,
+        valid_from=START,
+        reason="Thử",
+    )
+    applier = excel_import._Applier(province_officer, plan, REASON)
+    with pytest.raises(excel_import.ImportApplyError) as caught:
+        applier.create_units(plan.changes)
+    assert caught.value.row is None
+    assert "GD-N003" in caught.value.message
+    assert not OrgUnit.objects.filter(code="GD-N000").exists()
+
+
+# A new company named first by a unit on record, then by a new unit.
+SHARED_COMPANY = ["Công ty CP Đá Hoa Lư", "2700777666", "Khai khoáng", PRIVATE, 90]
+SHARED_ROWS = [
+    _row("GD-002", "CĐCS Trường THCS Đinh Tiên Hoàng", None, None, None, *SHARED_COMPANY),
+    _row("GD-N900", "CĐCS Công ty Đá Hoa Lư", GRASSROOTS, "GD", "01/09/2024", *SHARED_COMPANY),
+]
+
+
+def test_a_new_enterprise_named_by_a_unit_on_record_and_a_new_unit_is_created_once(
+    province_officer: User, tree: Tree
+) -> None:
+    digest, plan = _previewed(province_officer, _xlsx(SHARED_ROWS))
+    assert [row.tags for row in plan.changes] == [["enterprise"], ["create"]]
+
+    excel_import.import_commit(
+        province_officer,
+        digest=digest,
+        effective_date=None,
+        reason=REASON,
+        fingerprint=plan.fingerprint,
+    )
+
+    enterprise = Enterprise.objects.get(tax_code="2700777666")
+    assert set(enterprise.units.values_list("code", flat=True)) == {"GD-002", "GD-N900"}
+    assert (enterprise.version, enterprise.workforce) == (1, 90)
+    assert AuditEntry.objects.filter(action="enterprise.save").count() == 1
+
+
+def test_a_tax_code_taken_between_plan_and_commit_is_refused_on_its_row(
+    province_officer: User, tree: Tree
+) -> None:
+    _digest, plan = _previewed(province_officer, _xlsx(SHARED_ROWS))
+    Enterprise.objects.create(
+        name="Công ty đăng ký cùng lúc", tax_code="2700777666", ownership=Ownership.STATE
+    )
+    applier = excel_import._Applier(province_officer, plan, REASON)
+    creates = [row for row in plan.changes if "create" in row.tags]
+    with pytest.raises(excel_import.ImportApplyError) as caught:
+        applier.create_units(creates)
+    assert (caught.value.row, caught.value.code) == (3, "GD-N900")
+    assert not OrgUnit.objects.filter(code="GD-N900").exists()
 
 
 @pytest.fixture

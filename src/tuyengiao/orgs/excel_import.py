@@ -163,19 +163,20 @@ class _Applier:
             introduced[planned.ref] = row
             self.enterprises[planned.ref] = enterprise
         by_tax = {
-            self.enterprises[ref].tax_code: row
-            for ref, row in introduced.items()
+            self.enterprises[ref].tax_code: ref
+            for ref in introduced
             if self.enterprises[ref].tax_code
         }
         taxes = sorted(str(tax) for tax in by_tax)
         for start in range(0, len(taxes), CHUNK):
-            taken = Enterprise.objects.filter(tax_code__in=taxes[start : start + CHUNK])
-            for tax in taken.values_list("tax_code", flat=True)[:1]:
-                row = by_tax[tax]
-                assert row.enterprise is not None  # noqa: S101 - rows in by_tax have one
+            chunk = taxes[start : start + CHUNK]
+            taken = Enterprise.objects.filter(tax_code__in=chunk).values_list("tax_code", flat=True)
+            tax = taken.first()
+            if tax is not None:
+                # Recorded since the plan was made: the full check gives enterprise_save's message.
+                row = introduced[by_tax[tax]]
                 try:
-                    # The full check, with the same message as enterprise_save would give.
-                    self.enterprises[row.enterprise.ref].full_clean()
+                    self.enterprises[by_tax[tax]].full_clean()
                 except ValidationError as error:
                     raise ImportApplyError(row.number, row.code, _error_text(error)) from error
         Enterprise.objects.bulk_create(
@@ -191,7 +192,7 @@ class _Applier:
             return
         introduced = self._new_enterprises(rows)
         for row in rows:
-            if row.enterprise is not None and row.enterprise.ref not in self.enterprises:
+            if row.enterprise is not None and row.enterprise.ref[0] == "db":
                 # An enterprise on record, named by its tax code (and perhaps updated).
                 self._enterprise(row, None)
         specs = []

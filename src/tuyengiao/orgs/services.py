@@ -323,7 +323,13 @@ def units_create_many(
             enterprise=spec.enterprise,
             is_demo=is_demo,
         )
-        unit.full_clean(validate_unique=False, validate_constraints=False)
+        # Uniqueness was checked for the whole batch above, and a saved enterprise exists:
+        # skipping those checks saves a query per unit.
+        unit.full_clean(
+            exclude=["enterprise"] if spec.enterprise and spec.enterprise.pk else None,
+            validate_unique=False,
+            validate_constraints=False,
+        )
         new_units[code] = unit
         units.append(unit)
     OrgUnit.objects.bulk_create(units, batch_size=1000)

@@ -1,5 +1,5 @@
 """Pages of the Excel import (upload → preview → commit) and the export of units. Thin: parse,
-call excel_import / excel_export, render."""
+call excel_read / excel_plan / excel_import / excel_export, render."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.accounts.models import User
-from tuyengiao.orgs import access, excel_export, excel_import
+from tuyengiao.orgs import access, excel_export, excel_import, excel_plan, excel_read
 from tuyengiao.orgs.forms_io import CommitForm, ExportForm, ImportUploadForm, PreviewFilterForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,8 +77,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.content()
         try:
-            excel_import.read_workbook(data)
-        except excel_import.ImportFileError as error:
+            excel_read.read_workbook(data)
+        except excel_read.ImportFileError as error:
             form.add_error("file", error.message)
         else:
             digest = excel_import.upload_store(data)
@@ -103,13 +103,13 @@ def import_preview(request: HttpRequest, digest: str) -> HttpResponse:
         return redirect("orgs_io:import")
     try:
         plan = excel_import.preview(user, digest=digest, effective_date=_date(entry))
-    except excel_import.ImportFileError as error:
+    except excel_read.ImportFileError as error:
         _forget(request, digest)
         messages.error(request, error.message)
         return redirect("orgs_io:import")
     filter_form = PreviewFilterForm(request.GET)
     show, query = filter_form.values("errors" if plan.errors else "changes")
-    listed = excel_import.rows_for_display(plan, show, query)
+    listed = excel_plan.rows_for_display(plan, show, query)
     page = Paginator(listed, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     commit_form = CommitForm(initial={"sha256": digest, "fingerprint": plan.fingerprint})
     effective = plan.effective_date
@@ -151,7 +151,7 @@ def import_commit(request: HttpRequest) -> HttpResponse:
             reason=entry.get("reason", ""),
             fingerprint=form.cleaned_data["fingerprint"],
         )
-    except excel_import.ImportFileError as error:
+    except excel_read.ImportFileError as error:
         _forget(request, digest)
         messages.error(request, error.message)
         return redirect("orgs_io:import")
@@ -170,11 +170,15 @@ def import_commit(request: HttpRequest) -> HttpResponse:
             )
         return redirect("orgs_io:preview", digest=digest)
     except excel_import.ImportApplyError as failed:
-        messages.error(
-            request,
-            _("Nothing was imported: row %(row)d (%(code)s) was refused: %(message)s")
-            % {"row": failed.row, "code": failed.code, "message": failed.message},
-        )
+        values = {"row": failed.row, "code": failed.code, "message": failed.message}
+        if failed.row is None:
+            refusal = _(
+                "Nothing was imported: the new units were refused (%(message)s). Check the "
+                "preview below, made again from the current records, then import."
+            )
+        else:
+            refusal = _("Nothing was imported: row %(row)d (%(code)s) was refused: %(message)s")
+        messages.error(request, refusal % values)
         return redirect("orgs_io:preview", digest=digest)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
