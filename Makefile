@@ -51,8 +51,9 @@ format: install-dev ## format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install-dev ## hierarchy benchmarks at national scale (SQLite and PostgreSQL); writes docs/BENCHMARKS.md
+bench: install-dev ## benchmarks: hierarchy at national scale (SQLite, PostgreSQL) and Excel import
 	$(BIN)/python -m tests.bench.bench_hierarchy $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.bench_excel
 
 messages: install-dev ## refresh the Vietnamese catalogue from the source strings and compile it
 	cd src/tuyengiao && ../../$(BIN)/tuyengiao makemessages -l vi --no-obsolete --no-location

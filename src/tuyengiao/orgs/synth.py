@@ -101,7 +101,9 @@ def _random_date(rng: random.Random, low: dt.date, high: dt.date) -> dt.date:
 
 def wipe() -> None:
     """Delete the whole tree: closure, restructurings, versions, people, units and the
-    enterprises they used. Refused while a non-demo account is scoped to a unit."""
+    enterprises they used. Demo accounts scoped to a unit go with it; a real account scoped
+    to a unit stops the wipe (its authority is not ours to change). Audit entries stay, with
+    their unit cleared."""
     scoped = User.objects.filter(scope_unit__isnull=False)
     real = list(scoped.filter(is_demo=False).values_list("username", flat=True)[:5])
     if real:
