@@ -37,10 +37,48 @@ def test_tree_children_partial_lists_children_as_of_date(tree, province_officer,
     assert "May Yên Khánh" in after
 
 
-def test_tree_page_query_count_is_pinned(tree, province_officer, django_assert_max_num_queries):
+def test_tree_node_query_count_does_not_grow_with_children(
+    tree, province_officer, admin_user, django_assert_max_num_queries
+):
+    from tuyengiao.orgs import services
+    from tuyengiao.orgs.models import UnitKind
+
+    services.units_create_many(
+        admin_user,
+        reason="r",
+        specs=[
+            services.NewUnit(
+                f"GD-{n:03d}", f"CĐCS {n}", UnitKind.GRASSROOTS, "GD", dt.date(2021, 1, 1)
+            )
+            for n in range(10, 40)
+        ],
+    )
     client = client_for(province_officer)
-    with django_assert_max_num_queries(8):
-        assert client.get(reverse("orgs:children", args=["NB"])).status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("orgs:children", args=["GD"])).status_code == 200
+
+
+def test_large_node_opens_page_by_page(tree, province_officer, admin_user, settings):
+    from tuyengiao.orgs import selectors, services
+    from tuyengiao.orgs.models import UnitKind
+
+    services.units_create_many(
+        admin_user,
+        reason="r",
+        specs=[
+            services.NewUnit(
+                f"GD-{n:03d}", f"CĐCS {n:03d}", UnitKind.GRASSROOTS, "GD", dt.date(2021, 1, 1)
+            )
+            for n in range(10, 10 + selectors.CHILDREN_PER_PAGE)
+        ],
+    )
+    client = client_for(province_officer)
+    first = client.get(reverse("orgs:children", args=["GD"]))
+    assert len(first.context["rows"]) == selectors.CHILDREN_PER_PAGE
+    assert "page=2" in first.content.decode()
+    second = client.get(reverse("orgs:children", args=["GD"]), {"page": 2})
+    assert len(second.context["rows"]) == 2
+    assert "page=3" not in second.content.decode()
 
 
 def test_bad_as_of_date_falls_back_to_today_with_an_error(tree, province_officer):

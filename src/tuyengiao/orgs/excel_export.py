@@ -95,10 +95,10 @@ def _export_root(user: User, code: str, date: dt.date) -> OrgUnit:
     if code:
         unit = selectors.unit_for_user(user, code.strip().upper())
     else:
-        top = selectors.tree_top(user, date).first()
-        if top is None:
+        tops = selectors.tree_top(user, date)
+        if not tops:
             raise Http404(code)
-        unit = top.unit
+        unit = tops[0].unit
     root_id = access.scope_root_id(user)
     # A unit readable today may have been elsewhere on `date`, with units that were never in
     # the user's scope under it: an export as of a date needs the unit in scope on that date.

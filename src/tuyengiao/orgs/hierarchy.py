@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from tuyengiao.core.dates import valid_on
@@ -111,6 +111,32 @@ def affected_by_change(unit_ids: Iterable[int]) -> set[int]:
     return below
 
 
+_CLOSURE_COLUMNS = "ancestor_id, descendant_id, depth, valid_from, valid_to"
+
+
+def _insert_closure(rows: list[tuple[int, int, int, dt.date, dt.date]]) -> None:
+    """Write derived rows without building model instances: at national scale (half a million
+    rows) bulk_create spent four times longer than the derivation itself."""
+    table = connection.ops.quote_name(UnitClosure._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            copy_sql = f"COPY {table} ({_CLOSURE_COLUMNS}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        # The table name comes from the model, never from input.
+        insert_sql = f"INSERT INTO {table} ({_CLOSURE_COLUMNS}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
+        for start in range(0, len(rows), _CHUNK):
+            cursor.executemany(
+                insert_sql,
+                [
+                    (a, d, n, f.isoformat(), t.isoformat())
+                    for a, d, n, f, t in rows[start : start + _CHUNK]
+                ],
+            )
+
+
 class _Derivation:
     """Closure rows of units over date intervals, from their versions and, for units outside
     the rebuilt set, from their stored closure rows.
@@ -188,17 +214,16 @@ def rebuild_closure(unit_ids: Iterable[int] | None = None) -> int:
             versions[uid].append((pid, vf, vt))
     outside = {p for vs in versions.values() for p, _, _ in vs if p is not None} - targets
     derivation = _Derivation(lifetimes, versions, _load_closure(outside))
-    new_rows: list[UnitClosure] = []
+    new_rows: list[tuple[int, int, int, dt.date, dt.date]] = []
     for unit_id in ids:
         start_date, end_date = lifetimes[unit_id]
         new_rows.extend(
-            UnitClosure(ancestor_id=a, descendant_id=unit_id, depth=d, valid_from=f, valid_to=t)
-            for a, d, f, t in derivation.rows(unit_id, start_date, end_date)
+            (a, unit_id, d, f, t) for a, d, f, t in derivation.rows(unit_id, start_date, end_date)
         )
     if unit_ids is None:
         UnitClosure.objects.all().delete()
     else:
         for start in range(0, len(ids), _CHUNK):
             UnitClosure.objects.filter(descendant_id__in=ids[start : start + _CHUNK]).delete()
-    UnitClosure.objects.bulk_create(new_rows, batch_size=2000)
+    _insert_closure(new_rows)
     return len(new_rows)

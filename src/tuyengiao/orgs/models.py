@@ -95,6 +95,10 @@ class OrgUnit(models.Model):
                 condition=Q(valid_from__lt=F("valid_to")), name="orgunit_valid_interval"
             ),
         ]
+        # Every page asks whether demo data is loaded; a partial index answers without a scan.
+        indexes = [
+            models.Index(fields=["is_demo"], condition=Q(is_demo=True), name="orgunit_demo_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -148,7 +152,8 @@ class UnitClosure(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["ancestor", "valid_to", "valid_from"]),
-            models.Index(fields=["descendant", "ancestor"]),
+            # Leads dated "is U under A" lookups; without it SQLite walks A's whole subtree.
+            models.Index(fields=["descendant", "ancestor", "valid_to"]),
         ]
 
     def __str__(self) -> str:

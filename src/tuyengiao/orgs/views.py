@@ -48,8 +48,8 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     _, date = _as_of(request)
     unit = selectors.unit_for_user(user, code)
-    rows = selectors.children_for_user(user, unit, date)
-    return render(request, "orgs/_tree_rows.html", {"rows": rows, "date": date})
+    page = selectors.children_page(user, unit, date, request.GET.get("page"))
+    return render(request, "orgs/_tree_rows.html", {"rows": page, "date": date, "parent": unit})
 
 
 @login_required
