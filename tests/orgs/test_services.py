@@ -342,3 +342,20 @@ def test_batch_child_before_its_parent_existed_is_refused(tree, province_officer
     specs[1].valid_from = D(2025, 8, 1)
     with pytest.raises(ValidationError):
         services.units_create_many(province_officer, specs=specs, reason="r")
+
+
+def test_moving_many_units_takes_a_fixed_number_of_queries(
+    tree, province_officer, django_assert_max_num_queries
+):
+    units = services.units_create_many(province_officer, specs=_batch(count=40), reason="r")
+    grassroots = units[1:]
+    with django_assert_max_num_queries(40):
+        services.unit_move(
+            province_officer,
+            units=grassroots,
+            parent=tree.district,
+            effective_date=D(2026, 1, 1),
+            reason="Chuyển về huyện",
+        )
+    assert all(hierarchy.is_under(tree.district.pk, u.pk, D(2026, 2, 1)) for u in grassroots)
+    assert AuditEntry.objects.filter(action="unit.move").count() == 40

@@ -8,6 +8,7 @@ subtree today."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -63,6 +64,19 @@ def can_restructure(user: User, unit: OrgUnit, date: dt.date) -> bool:
     if not user.can_restructure or not can_write(user, unit, date):
         return False
     return has_whole_tree(user) or unit.pk != user.scope_unit_id
+
+
+def can_restructure_all(user: User, units: Sequence[OrgUnit], date: dt.date) -> bool:
+    """can_restructure for many units at once, in two queries."""
+    if not user.is_active or not user.can_restructure:
+        return False
+    if has_whole_tree(user):
+        return True
+    scope_id = user.scope_unit_id
+    if scope_id is None or any(unit.pk == scope_id for unit in units):
+        return False
+    ids = {unit.pk for unit in units}
+    return all(hierarchy.count_under(scope_id, ids, d) == len(ids) for d in {today(), date})
 
 
 def can_place_under(user: User, parent: OrgUnit, date: dt.date) -> bool:

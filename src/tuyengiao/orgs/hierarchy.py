@@ -41,11 +41,23 @@ def is_under(ancestor_id: int, unit_id: int, date: dt.date | None = None) -> boo
     return rows.exists()
 
 
-def is_under_from(ancestor_id: int, unit_id: int, date: dt.date) -> bool:
-    """Whether `unit_id` is below `ancestor_id` on `date` or at any time after it."""
+def count_under(ancestor_id: int, unit_ids: Iterable[int], date: dt.date) -> int:
+    """How many of `unit_ids` are `ancestor_id` or below it on `date` (one query)."""
     return UnitClosure.objects.filter(
-        ancestor_id=ancestor_id, descendant_id=unit_id, valid_to__gt=date
-    ).exists()
+        ancestor_id=ancestor_id, descendant_id__in=list(unit_ids), **valid_on(date)
+    ).count()
+
+
+def first_above(unit_id: int, candidate_ids: Iterable[int], date: dt.date) -> int | None:
+    """One of `candidate_ids` that is above `unit_id` (or is it) on `date` or later, if any:
+    placing the candidates under `unit_id` from `date` would make a cycle."""
+    return (
+        UnitClosure.objects.filter(
+            descendant_id=unit_id, ancestor_id__in=list(candidate_ids), valid_to__gt=date
+        )
+        .values_list("ancestor_id", flat=True)
+        .first()
+    )
 
 
 def ancestors(unit_id: int, date: dt.date) -> list[UnitVersion]:

@@ -118,32 +118,65 @@ def _new_restructuring(
 
 
 def _move(
-    actor: User | None, unit: OrgUnit, parent: OrgUnit, date: dt.date, reason: str
-) -> UnitVersion:
-    """Re-parent one unit and audit it; the caller re-derives the closure once per change."""
-    _check_alive(unit, date)
+    actor: User | None, units: Sequence[OrgUnit], parent: OrgUnit, date: dt.date, reason: str
+) -> None:
+    """Re-parent units and audit them, with a fixed number of queries however many there are;
+    the caller re-derives the closure once per change."""
     _check_parent(parent, date)
-    if hierarchy.is_under_from(unit.pk, parent.pk, date):
+    for unit in units:
+        _check_alive(unit, date)
+    cycle = hierarchy.first_above(parent.pk, [u.pk for u in units], date)
+    if cycle is not None:
         raise ValidationError(
             {
                 "parent": _("%(parent)s is under %(unit)s: the move would make a cycle.")
-                % {"parent": parent.name, "unit": unit.name}
+                % {"parent": parent.name, "unit": next(u.name for u in units if u.pk == cycle)}
             }
         )
-    before = _current_version(unit)
-    if before.parent_id == parent.pk:
-        raise ValidationError({"parent": _("%(unit)s is already there.") % {"unit": unit.name}})
-    version = _append_version(unit, date, parent=parent, name=before.name)
-    old_parent = before.parent.code if before.parent else None
-    _audit_unit(
+    current = {
+        v.unit_id: v
+        for v in UnitVersion.objects.select_for_update()
+        .filter(unit__in=units, valid_to=F("unit__valid_to"))
+        .select_related("parent")
+    }
+    for unit in units:
+        _check_after_last_change(unit, current[unit.pk], date)
+        if current[unit.pk].parent_id == parent.pk:
+            raise ValidationError({"parent": _("%(unit)s is already there.") % {"unit": unit.name}})
+    new_versions = []
+    for unit in units:
+        version = current[unit.pk]
+        new_versions.append(
+            UnitVersion(
+                unit=unit,
+                parent=parent,
+                name=version.name,
+                search_key=version.search_key,
+                valid_from=date,
+                valid_to=version.valid_to,
+            )
+        )
+        version.valid_to = date
+    UnitVersion.objects.bulk_update(current.values(), ["valid_to"], batch_size=1000)
+    UnitVersion.objects.bulk_create(new_versions, batch_size=1000)
+    audit_record_many(
         actor,
-        "unit.move",
-        unit,
-        {"parent": old_parent},
-        {"parent": parent.code, "effective_date": date},
-        reason,
+        action="unit.move",
+        reason=reason,
+        entries=[
+            (
+                unit,
+                unit,
+                {"parent": _code(current[unit.pk].parent)},
+                {"parent": parent.code, "effective_date": date},
+            )
+            for unit in units
+        ],
     )
-    return version
+
+
+def _code(unit: OrgUnit | None) -> str | None:
+    return unit.code if unit is not None else None
 
 
 def _audit_unit(
@@ -377,8 +410,7 @@ def unit_move(
     for unit in units:
         _check_alive(unit, effective_date)
     _check_parent(parent, effective_date)
-    for unit in units:
-        access.require(actor is None or access.can_restructure(actor, unit, effective_date))
+    access.require(actor is None or access.can_restructure_all(actor, units, effective_date))
     access.require(actor is None or access.can_place_under(actor, parent, effective_date))
     change = _new_restructuring(
         actor,
@@ -387,8 +419,7 @@ def unit_move(
         reason,
         _("%(count)d unit(s) to %(parent)s") % {"count": len(units), "parent": parent.name},
     )
-    for unit in units:
-        _move(actor, unit, parent, effective_date, change.reason)
+    _move(actor, units, parent, effective_date, change.reason)
     hierarchy.rebuild_closure(hierarchy.affected_by_change(u.pk for u in units))
     change.units.add(*units, parent)
     return change
@@ -456,8 +487,7 @@ def unit_dissolve(
         )
     if children and transfer_to is not None:
         access.require(actor is None or access.can_place_under(actor, transfer_to, effective_date))
-        for child in children:
-            _move(actor, child, transfer_to, effective_date, change.reason)
+        _move(actor, children, transfer_to, effective_date, change.reason)
     if _children_after(unit, effective_date):
         raise ValidationError(
             {
@@ -501,9 +531,10 @@ def unit_merge(
     for source in sources:
         access.require(actor is None or access.can_restructure(actor, source, effective_date))
         _check_alive(source, effective_date)
-        for child in _children_on(source, effective_date):
-            _move(actor, child, target, effective_date, change.reason)
-            moved.append(child)
+        children = _children_on(source, effective_date)
+        if children:
+            _move(actor, children, target, effective_date, change.reason)
+        moved.extend(children)
         before = snapshot(source, UNIT_FIELDS)
         _end_unit(source, effective_date, target)
         _audit_unit(
@@ -563,9 +594,9 @@ def unit_split(
             is_demo=unit.is_demo,
             reason=change.reason,
         )
-        for child in part.children:
-            _move(actor, child, new_unit, effective_date, change.reason)
-            moved.append(child)
+        if part.children:
+            _move(actor, part.children, new_unit, effective_date, change.reason)
+        moved.extend(part.children)
         change.units.add(new_unit)
     before = snapshot(unit, UNIT_FIELDS)
     _end_unit(unit, effective_date, None)
