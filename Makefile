@@ -6,7 +6,7 @@ PORT   ?= 8000
 export PORT
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-dev browser run test test-only lint format bench messages clean
+.PHONY: help install install-dev browser run test test-only lint format bench messages screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ lint: install-dev ## ruff (lint + format check) and mypy --strict
 format: install-dev ## format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+screenshots: install-dev browser ## refresh the README's screenshot from the demo
+	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q tests/e2e/test_demo_pages.py
 
 bench: install-dev ## benchmarks: hierarchy at national scale (SQLite, PostgreSQL) and Excel import
 	$(BIN)/python -m tests.bench.bench_hierarchy $(BENCH_ARGS)
