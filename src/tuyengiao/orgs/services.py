@@ -135,7 +135,8 @@ def _move(
         )
     current = {
         v.unit_id: v
-        for v in UnitVersion.objects.select_for_update()
+        # Lock the version rows only: PostgreSQL cannot lock the nullable side of the join.
+        for v in UnitVersion.objects.select_for_update(of=("self",))
         .filter(unit__in=units, valid_to=F("unit__valid_to"))
         .select_related("parent")
     }
