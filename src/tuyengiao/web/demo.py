@@ -20,19 +20,17 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from tuyengiao.accounts.models import Role, User
-from tuyengiao.core.text import search_key
 from tuyengiao.orgs import services
 from tuyengiao.orgs.models import (
     Enterprise,
     EnterpriseKind,
     OrgUnit,
     Ownership,
-    Person,
-    PersonRole,
     PersonRoleKind,
     Sex,
     UnitKind,
 )
+from tuyengiao.orgs.people_services import person_create
 
 DEMO_PASSWORD = "demo@2026"  # noqa: S105 - demo accounts only exist with demo data
 START = dt.date(2023, 1, 1)
@@ -193,23 +191,29 @@ class Builder:
             [Ownership.DOMESTIC_PRIVATE, Ownership.FOREIGN_INVESTED, Ownership.STATE], [6, 3, 1]
         )[0]
         name = f"{trade} {brand} {self.tax_serial:03d}"
-        enterprise = Enterprise.objects.create(
-            name=name,
-            tax_code=f"{tax_prefix}{self.tax_serial:08d}",
-            sector=sector,
-            ownership=ownership,
-            workforce=self.rng.choice([45, 120, 300, 850, 1500, 3200]),
+        enterprise = services.enterprise_save(
+            None,
+            enterprise=Enterprise(
+                name=name,
+                tax_code=f"{tax_prefix}{self.tax_serial:08d}",
+                sector=sector,
+                ownership=ownership,
+                workforce=self.rng.choice([45, 120, 300, 850, 1500, 3200]),
+            ),
         )
         return enterprise, name
 
     def school(self, level: str, place: str) -> tuple[Enterprise, str]:
         name = f"{level} {self.rng.choice(BRANDS)} ({place})"
-        enterprise = Enterprise.objects.create(
-            name=name,
-            kind=EnterpriseKind.AGENCY,
-            sector="Giáo dục",
-            ownership=Ownership.STATE,
-            workforce=self.rng.choice([25, 40, 60]),
+        enterprise = services.enterprise_save(
+            None,
+            enterprise=Enterprise(
+                name=name,
+                kind=EnterpriseKind.AGENCY,
+                sector="Giáo dục",
+                ownership=Ownership.STATE,
+                workforce=self.rng.choice([25, 40, 60]),
+            ),
         )
         return enterprise, name
 
@@ -319,18 +323,16 @@ def _people(b: Builder) -> None:
                 [b.rng.choice(SURNAMES), b.rng.choice(MIDDLE[sex]), b.rng.choice(GIVEN[sex])]
             )
             position = "Chủ tịch công đoàn" if index == 0 else "Ủy viên Ban Chấp hành"
-            person = Person.objects.create(
+            chosen = {PersonRoleKind.KEY_OFFICIAL} if index == 0 else set()
+            if b.rng.random() < 0.5:
+                chosen.add(b.rng.choice(roles))
+            person_create(
+                None,
                 full_name=full_name,
                 sex=sex,
                 unit=unit,
                 position=position,
-                search_key=search_key(full_name),
-            )
-            chosen = {PersonRoleKind.KEY_OFFICIAL} if index == 0 else set()
-            if b.rng.random() < 0.5:
-                chosen.add(b.rng.choice(roles))
-            PersonRole.objects.bulk_create(
-                PersonRole(person=person, role=role, since=START) for role in chosen
+                roles=dict.fromkeys(chosen, START),
             )
 
 
