@@ -27,18 +27,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def audit_record(
-    actor: Any,
-    *,
-    action: str,
-    obj: models.Model,
-    unit: Any = None,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-    reason: str = "",
-) -> AuditEntry:
-    """Record one write. `actor` is None only for system jobs (demo loading, migrations)."""
-    return AuditEntry.objects.create(
+Change = tuple[models.Model, Any, Mapping[str, Any] | None, Mapping[str, Any] | None]
+"""One audited write: the object, the unit it concerns, its state before and after."""
+
+
+def _entry(actor: Any, action: str, change: Change, reason: str) -> AuditEntry:
+    obj, unit, before, after = change
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=obj._meta.label_lower,
@@ -51,31 +46,28 @@ def audit_record(
     )
 
 
-def audit_record_many(
+def audit_record(
     actor: Any,
     *,
     action: str,
-    entries: Iterable[tuple[models.Model, Any, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+    obj: models.Model,
+    unit: Any = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
     reason: str = "",
+) -> AuditEntry:
+    """Record one write. `actor` is None only for system jobs (demo loading, migrations)."""
+    entry = _entry(actor, action, (obj, unit, before, after), reason)
+    entry.save()
+    return entry
+
+
+def audit_record_many(
+    actor: Any, *, action: str, entries: Iterable[Change], reason: str = ""
 ) -> None:
     """Record one write per (object, unit, before, after) in bulk, for batch services."""
-    actor = actor if getattr(actor, "pk", None) else None
     AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor,
-                action=action,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:255],
-                unit=unit,
-                before=_jsonable(before) if before is not None else None,
-                after=_jsonable(after) if after is not None else None,
-                reason=reason,
-            )
-            for obj, unit, before, after in entries
-        ],
-        batch_size=1000,
+        [_entry(actor, action, change, reason) for change in entries], batch_size=1000
     )
 
 
