@@ -1,0 +1,84 @@
+"""Every page, walked from the URL map: an officer of a sibling branch is refused every object
+of the other branch and sees none of it in any list. A new view without a gate fails here."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+
+from tests.conftest import client_for
+from tuyengiao.orgs.people_services import person_create
+
+OTHER_BRANCH_NAMES = ["GD-001", "Trường THPT Hoa Lư A", "Lê Thị Hồng"]
+# Object pages are named by their URL keyword; the values are objects of the other branch.
+# Bound to the uploader's own session and file; its refusal is tested in tests/orgs/test_excel.py.
+SESSION_BOUND = {"orgs_io:preview"}
+
+
+def _patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:
+    found: list[tuple[str, URLPattern]] = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found.extend(_patterns(entry, inner))
+        elif entry.name:
+            found.append((f"{namespace}{entry.name}", entry))
+    return found
+
+
+def _web_patterns() -> list[tuple[str, URLPattern]]:
+    return [(name, p) for name, p in _patterns(get_resolver()) if not name.startswith("api")]
+
+
+def _keywords(pattern: URLPattern) -> list[str]:
+    return list(pattern.pattern.regex.groupindex)
+
+
+def _text(response) -> str:
+    """What a person would read in the response: the page, or every cell of a workbook."""
+    if "spreadsheetml" in response.get("Content-Type", ""):
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return " ".join(
+            str(cell)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+    return response.content.decode()
+
+
+@pytest.fixture
+def other_branch(tree, grassroots_officer):
+    person = person_create(None, full_name="Lê Thị Hồng", sex="female", unit=tree.school_a)
+    return {"code": "GD-001", "person_id": person.pk, "account_id": grassroots_officer.pk}
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, p in _web_patterns() if _keywords(p) and n not in SESSION_BOUND]
+)
+def test_outsider_is_refused_every_object_page(name, other_branch, outsider):
+    pattern = dict(_web_patterns())[name]
+    kwargs = {key: other_branch[key] for key in _keywords(pattern)}
+    client = client_for(outsider)
+    url = reverse(name, kwargs=kwargs)
+    assert client.get(url).status_code == 403, url
+    assert client.post(url, {}).status_code in {403, 405}, url
+
+
+@pytest.mark.parametrize("name", [n for n, p in _web_patterns() if not _keywords(p)])
+def test_outsider_lists_show_nothing_of_the_other_branch(name, other_branch, outsider):
+    response = client_for(outsider).get(reverse(name), follow=True)
+    assert response.status_code in {200, 403, 405}, name
+    body = _text(response)
+    for text in OTHER_BRANCH_NAMES:
+        assert text not in body, f"{name} shows {text}"
+
+
+def test_outsider_exports_refuse_the_other_branch(other_branch, outsider):
+    client = client_for(outsider)
+    assert client.get(reverse("orgs_io:export"), {"unit": "GD-001"}).status_code == 403
+    assert client.get(reverse("people:export"), {"unit": "GD-001"}).status_code in {200, 403}
