@@ -46,3 +46,37 @@ def test_logout_needs_post(client, province_officer):
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_user_changes_own_password_and_stays_logged_in(client, province_officer):
+    from tuyengiao.core.models import AuditEntry
+
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("accounts:password"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Mat-khau-moi-2026!",
+            "new_password2": "Mat-khau-moi-2026!",
+        },
+    )
+    assert response.status_code == 302
+    province_officer.refresh_from_db()
+    assert province_officer.check_password("Mat-khau-moi-2026!")
+    assert client.get(reverse("orgs:tree")).status_code == 200
+    assert AuditEntry.objects.filter(action="account.password", actor=province_officer).exists()
+
+
+def test_wrong_old_password_changes_nothing(client, province_officer):
+    client.force_login(province_officer)
+    response = client.post(
+        reverse("accounts:password"),
+        {
+            "old_password": "sai",
+            "new_password1": "Mat-khau-moi-2026!",
+            "new_password2": "Mat-khau-moi-2026!",
+        },
+    )
+    assert response.context["form"].errors["old_password"]
+    province_officer.refresh_from_db()
+    assert province_officer.check_password(PASSWORD)

@@ -88,3 +88,12 @@ def login_failures_purge() -> int:
 def tokens_purge_expired() -> int:
     deleted, _ = ApiToken.objects.filter(expires_at__lt=timezone.now()).delete()
     return deleted
+
+
+@transaction.atomic
+def password_change(user: User, *, new_password: str) -> User:
+    """A user changes their own password (the old one was checked by the form)."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit_record(user, action="account.password", obj=user)
+    return user
