@@ -13,6 +13,12 @@ D = dt.date
 BEFORE, CHANGE, AFTER = D(2024, 6, 1), D(2025, 7, 1), D(2025, 8, 1)
 
 
+def move(actor, unit, parent, date=CHANGE, reason="r"):
+    return services.unit_move(
+        actor, units=[unit], parent=parent, effective_date=date, reason=reason
+    )
+
+
 def closure_rows():
     return sorted(
         UnitClosure.objects.values_list(
@@ -22,13 +28,7 @@ def closure_rows():
 
 
 def test_move_keeps_the_past_and_changes_the_future(tree, province_officer):
-    services.unit_move(
-        province_officer,
-        units=[tree.garment],
-        parent=tree.education,
-        effective_date=CHANGE,
-        reason="QĐ 12/QĐ-LĐLĐ",
-    )
+    move(province_officer, tree.garment, tree.education, reason="QĐ 12/QĐ-LĐLĐ")
     assert hierarchy.is_under(tree.district.pk, tree.garment.pk, BEFORE)
     assert not hierarchy.is_under(tree.district.pk, tree.garment.pk, AFTER)
     assert hierarchy.is_under(tree.education.pk, tree.garment.pk, AFTER)
@@ -41,13 +41,7 @@ def test_move_keeps_the_past_and_changes_the_future(tree, province_officer):
 
 
 def test_move_is_audited_with_before_after_and_reason(tree, province_officer):
-    services.unit_move(
-        province_officer,
-        units=[tree.garment],
-        parent=tree.education,
-        effective_date=CHANGE,
-        reason="QĐ 12/QĐ-LĐLĐ",
-    )
+    move(province_officer, tree.garment, tree.education, reason="QĐ 12/QĐ-LĐLĐ")
     entry = AuditEntry.objects.get(action="unit.move", object_id=str(tree.garment.pk))
     assert entry.actor == province_officer
     assert entry.before == {"parent": "YK"}
@@ -75,13 +69,7 @@ def test_incremental_closure_equals_a_full_rebuild(tree, admin_user):
 def test_move_into_own_subtree_is_refused_and_changes_nothing(tree, admin_user):
     before = closure_rows()
     with pytest.raises(ValidationError) as error:
-        services.unit_move(
-            admin_user,
-            units=[tree.education],
-            parent=tree.education,
-            effective_date=CHANGE,
-            reason="r",
-        )
+        move(admin_user, tree.education, tree.education)
     assert "parent" in error.value.error_dict
     assert closure_rows() == before
 
@@ -104,13 +92,7 @@ def test_cycle_through_a_descendant_is_refused(tree, admin_user):
 
 def test_move_dated_before_the_unit_existed_is_refused(tree, admin_user):
     with pytest.raises(ValidationError) as error:
-        services.unit_move(
-            admin_user,
-            units=[tree.garment],
-            parent=tree.education,
-            effective_date=D(2019, 1, 1),
-            reason="r",
-        )
+        move(admin_user, tree.garment, tree.education, date=D(2019, 1, 1))
     assert "effective_date" in error.value.error_dict
     assert UnitVersion.objects.filter(unit=tree.garment).count() == 1
 
@@ -120,13 +102,7 @@ def test_change_dated_before_the_last_change_is_refused(tree, admin_user):
         admin_user, units=[tree.garment], parent=tree.education, effective_date=AFTER, reason="r"
     )
     with pytest.raises(ValidationError, match="2025"):
-        services.unit_move(
-            admin_user,
-            units=[tree.garment],
-            parent=tree.district,
-            effective_date=CHANGE,
-            reason="r",
-        )
+        move(admin_user, tree.garment, tree.district)
 
 
 def test_duplicate_code_is_refused(tree, admin_user):
@@ -146,25 +122,13 @@ def test_duplicate_code_is_refused(tree, admin_user):
 
 def test_a_reason_is_required(tree, admin_user):
     with pytest.raises(ValidationError) as error:
-        services.unit_move(
-            admin_user,
-            units=[tree.garment],
-            parent=tree.education,
-            effective_date=CHANGE,
-            reason="   ",
-        )
+        move(admin_user, tree.garment, tree.education, reason="   ")
     assert "reason" in error.value.error_dict
 
 
 def test_grassroots_unit_cannot_be_a_parent(tree, admin_user):
     with pytest.raises(ValidationError):
-        services.unit_move(
-            admin_user,
-            units=[tree.school_b],
-            parent=tree.school_a,
-            effective_date=CHANGE,
-            reason="r",
-        )
+        move(admin_user, tree.school_b, tree.school_a)
 
 
 def test_merge_moves_children_and_points_to_the_successor(tree, admin_user):
@@ -255,13 +219,7 @@ def test_rename_keeps_the_old_name_for_the_past(tree, admin_user):
 
 def test_upper_officer_cannot_restructure_outside_scope(tree, upper_officer):
     with pytest.raises(PermissionDenied):
-        services.unit_move(
-            upper_officer,
-            units=[tree.garment],
-            parent=tree.education,
-            effective_date=CHANGE,
-            reason="r",
-        )
+        move(upper_officer, tree.garment, tree.education)
     assert hierarchy.is_under(tree.district.pk, tree.garment.pk, AFTER)
 
 
