@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tuyengiao.core",
     "tuyengiao.accounts",
     "tuyengiao.orgs",
+    "tuyengiao.plans",
     "tuyengiao.web",
 ]
 

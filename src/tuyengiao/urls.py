@@ -11,5 +11,6 @@ urlpatterns = [
     path("orgs/excel/", include("tuyengiao.orgs.urls_io")),
     path("people/", include("tuyengiao.orgs.urls_people")),
     path("users/", include("tuyengiao.orgs.urls_accounts")),
+    path("plans/", include("tuyengiao.plans.urls")),
     path("api/v1/", api.urls),
 ]

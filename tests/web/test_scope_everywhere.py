@@ -11,6 +11,8 @@ from openpyxl import load_workbook
 
 from tests.conftest import client_for
 from tuyengiao.orgs.people_services import person_create
+from tuyengiao.plans.services import plan_load
+from tuyengiao.plans.spec import SEED_PLAN, parse_plan
 
 OTHER_BRANCH_NAMES = ["GD-001", "Trường THPT Hoa Lư A", "Lê Thị Hồng"]
 # Object pages are named by their URL keyword; the values are objects of the other branch.
@@ -53,8 +55,18 @@ def _text(response) -> str:
 
 @pytest.fixture
 def other_branch(tree, grassroots_officer):
+    """Objects of the education branch, by URL keyword; per app where a keyword differs."""
     person = person_create(None, full_name="Lê Thị Hồng", sex="female", unit=tree.school_a)
-    return {"code": "GD-001", "person_id": person.pk, "account_id": grassroots_officer.pk}
+    spec = parse_plan(SEED_PLAN.read_text(encoding="utf-8"))
+    plan_load(None, spec=spec.model_copy(update={"code": "KH-GD"}), unit=tree.education)
+    return {
+        "": {"code": "GD-001", "person_id": person.pk, "account_id": grassroots_officer.pk},
+        "plans": {"code": "KH-GD"},
+    }
+
+
+def _objects(other_branch: dict[str, dict[str, object]], name: str) -> dict[str, object]:
+    return other_branch[""] | other_branch.get(name.split(":")[0], {})
 
 
 @pytest.mark.parametrize(
@@ -62,7 +74,7 @@ def other_branch(tree, grassroots_officer):
 )
 def test_outsider_is_refused_every_object_page(name, other_branch, outsider):
     pattern = dict(_web_patterns())[name]
-    kwargs = {key: other_branch[key] for key in _keywords(pattern)}
+    kwargs = {key: _objects(other_branch, name)[key] for key in _keywords(pattern)}
     client = client_for(outsider)
     url = reverse(name, kwargs=kwargs)
     assert client.get(url).status_code == 403, url

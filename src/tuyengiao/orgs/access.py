@@ -84,6 +84,11 @@ def can_place_under(user: User, parent: OrgUnit, date: dt.date) -> bool:
     return user.can_restructure and can_write(user, parent, date)
 
 
+def can_manage_plans(user: User, unit: OrgUnit) -> bool:
+    """Set the plan of a unit: a restructuring role, and the unit in scope today."""
+    return user.can_restructure and can_write(user, unit)
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("This unit is outside your scope."))

@@ -31,6 +31,8 @@ from tuyengiao.orgs.models import (
     UnitKind,
 )
 from tuyengiao.orgs.people_services import person_create
+from tuyengiao.plans.services import plan_load
+from tuyengiao.plans.spec import SEED_PLAN, parse_plan
 
 DEMO_PASSWORD = "demo@2026"  # noqa: S105 - demo accounts only exist with demo data
 START = dt.date(2023, 1, 1)
@@ -352,6 +354,11 @@ def load_demo() -> list[DemoAccount]:
         schools |= _province(b, national, prefix, name, tax, districts)
     _reorganise_2025(schools)
     _people(b)
+    plan_load(
+        None,
+        spec=parse_plan(SEED_PLAN.read_text(encoding="utf-8")),
+        unit=OrgUnit.objects.get(code="NB"),
+    )
     for account in DEMO_ACCOUNTS:
         scope = OrgUnit.objects.get(code=account.scope_code) if account.scope_code else None
         User.objects.create_user(
