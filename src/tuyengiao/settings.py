@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tuyengiao.accounts",
     "tuyengiao.orgs",
     "tuyengiao.plans",
+    "tuyengiao.reporting",
     "tuyengiao.web",
 ]
 
