@@ -20,6 +20,7 @@ from ninja.security import HttpBearer
 from tuyengiao.accounts.models import User
 from tuyengiao.accounts.services import token_user
 from tuyengiao.orgs.api import router as orgs_router
+from tuyengiao.reporting.api import router as reporting_router
 
 logger = logging.getLogger(__name__)
 
@@ -173,3 +174,4 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("", orgs_router)
+api.add_router("", reporting_router)

@@ -33,6 +33,7 @@ from tuyengiao.orgs.models import (
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
+from tuyengiao.reporting.indicators import elements_ensure
 
 DEMO_PASSWORD = "demo@2026"  # noqa: S105 - demo accounts only exist with demo data
 START = dt.date(2023, 1, 1)
@@ -354,6 +355,7 @@ def load_demo() -> list[DemoAccount]:
         schools |= _province(b, national, prefix, name, tax, districts)
     _reorganise_2025(schools)
     _people(b)
+    elements_ensure()
     plan_load(
         None,
         spec=parse_plan(SEED_PLAN.read_text(encoding="utf-8")),

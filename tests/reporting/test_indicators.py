@@ -1,0 +1,85 @@
+"""Indicator figures: Σ numerator / Σ denominator at every level, against the plan's targets."""
+
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from tests.api.tokens import api_client
+from tuyengiao.plans.services import plan_load
+from tuyengiao.plans.spec import SEED_PLAN, parse_plan
+from tuyengiao.reporting.indicators import elements_ensure, figures_for_user, year_period
+from tuyengiao.reporting.models import DataElement
+from tuyengiao.reporting.services import value_set
+
+
+@pytest.fixture
+def seeded(tree):
+    plan_load(None, spec=parse_plan(SEED_PLAN.read_text(encoding="utf-8")), unit=tree.province)
+    elements_ensure()
+    return {e.code: e for e in DataElement.objects.all()}
+
+
+def _enter(element, unit, year, value):
+    value_set(None, element=element, unit=unit, period=year_period(year), value=value)
+
+
+def _by_code(figures):
+    return {f.indicator.code: f for f in figures}
+
+
+def test_percentages_come_from_summed_parts_not_averages(tree, seeded, province_officer):
+    # School A: 9 of 10 members briefed (90 %); school B: 10 of 100 (10 %).
+    _enter(seeded["members_briefed"], tree.school_a, 2024, 9)
+    _enter(seeded["members"], tree.school_a, 2024, 10)
+    _enter(seeded["members_briefed"], tree.school_b, 2024, 10)
+    _enter(seeded["members"], tree.school_b, 2024, 100)
+    figure = _by_code(figures_for_user(province_officer, tree.education, 2024))["T2.1b"]
+    assert (figure.numerator, figure.denominator) == (19, 110)
+    assert figure.value == Decimal("17.3")  # not (90 + 10) / 2 = 50
+    assert figure.target == 90
+    assert figure.status == "not_met"
+    school = _by_code(figures_for_user(province_officer, tree.school_a, 2024))["T2.1b"]
+    assert school.value == Decimal("90.0") and school.status == "met"
+
+
+@time_machine.travel("2026-11-25")
+def test_term_count_is_cumulative_and_judged_against_elapsed_time(tree, seeded, province_officer):
+    for year in (2023, 2024, 2025):
+        _enter(seeded["propaganda_trainings_provincial"], tree.province, year, 1)
+    figure = _by_code(figures_for_user(province_officer, tree.province, 2026))["T2.2"]
+    assert figure.value == 3 and figure.target == 5
+    # 4 of the term's 6 years have begun: on track needs 5 × 4/6 ≈ 3.3 courses; 3 is at risk.
+    assert figure.status == "at_risk"
+    _enter(seeded["propaganda_trainings_provincial"], tree.province, 2026, 1)
+    figure = _by_code(figures_for_user(province_officer, tree.province, 2026))["T2.2"]
+    assert figure.value == 4 and figure.status == "on_track"
+
+
+def test_no_data_is_not_zero(tree, seeded, province_officer):
+    figure = _by_code(figures_for_user(province_officer, tree.district, 2024))["T2.1a"]
+    assert figure.value is None and figure.status == "no_data"
+
+
+def test_api_returns_the_indicators_of_the_units_plan(tree, seeded, upper_officer):
+    _enter(seeded["key_officials_briefed"], tree.school_a, 2024, 3)
+    _enter(seeded["key_officials"], tree.school_a, 2024, 4)
+    response = api_client(upper_officer).get("/api/v1/indicators", {"unit": "GD", "period": 2024})
+    assert response.status_code == 200
+    items = {item["id"]: item for item in response.json()["items"]}
+    assert list(items)[:3] == ["T2.1a", "T2.1b", "T2.1c"]
+    assert items["T2.1a"] == {
+        "id": "T2.1a",
+        "name": items["T2.1a"]["name"],
+        "kind": "percentage",
+        "numerator": 3,
+        "denominator": 4,
+        "value": 75.0,
+        "target": 100.0,
+        "status": "not_met",
+    }
+
+
+def test_api_refuses_a_unit_outside_scope(tree, seeded, outsider):
+    response = api_client(outsider).get("/api/v1/indicators", {"unit": "GD", "period": 2024})
+    assert response.status_code == 403
