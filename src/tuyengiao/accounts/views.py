@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tuyengiao.accounts import services
 from tuyengiao.accounts.forms import ThrottledLoginForm
-from tuyengiao.accounts.models import User
+from tuyengiao.accounts.http import acting_user
 
 
 class LoginView(auth_views.LoginView):
@@ -31,8 +31,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
+    user = acting_user(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.password_change(user, new_password=form.cleaned_data["new_password1"])

@@ -11,21 +11,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tuyengiao.accounts.models import Role, User
+from tuyengiao.accounts.http import acting_user
+from tuyengiao.accounts.models import Role
+from tuyengiao.core.forms import add_service_errors
 from tuyengiao.orgs import access, account_forms, account_selectors, account_services
-from tuyengiao.web.forms import add_service_errors
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
-    return user
 
 
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
     query, role = request.GET.get("q", "")[:100], request.GET.get("role", "")
-    accounts = account_selectors.accounts_for_user(_user(request), query=query, role=role)
+    accounts = account_selectors.accounts_for_user(acting_user(request), query=query, role=role)
     page = Paginator(accounts, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -36,7 +31,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_create(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = acting_user(request)
     access.require(account_selectors.can_manage_accounts(actor))
     form = account_forms.AccountCreateForm(actor, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +57,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
-    actor = _user(request)
+    actor = acting_user(request)
     account = account_selectors.account_for_user(actor, account_id)
     initial = {
         "first_name": account.first_name,
@@ -102,7 +97,7 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 def account_password(request: HttpRequest, account_id: int) -> HttpResponse:
-    actor = _user(request)
+    actor = acting_user(request)
     account = account_selectors.account_for_user(actor, account_id)
     form = account_forms.PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

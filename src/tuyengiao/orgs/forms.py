@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today
+from tuyengiao.core.forms import VNDateField
 from tuyengiao.orgs import selectors
 from tuyengiao.orgs.models import Enterprise, OrgUnit, Ownership, UnitKind
-from tuyengiao.web.forms import VNDateField
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.web.forms import VNDateField
+from tuyengiao.core.forms import VNDateField
 
 
 class ImportUploadForm(forms.Form):

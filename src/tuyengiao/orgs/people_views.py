@@ -3,8 +3,6 @@ deactivate. Thin: parse, call a selector or a service, render."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tuyengiao.accounts.models import User
+from tuyengiao.accounts.http import acting_user
 from tuyengiao.orgs import people_selectors as selectors
 from tuyengiao.orgs import people_services as services
 from tuyengiao.orgs.people_forms import (
@@ -28,15 +26,10 @@ from tuyengiao.orgs.people_forms import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _user(request: HttpRequest) -> User:
-    # login_required has run: the user is a real account.
-    return cast(User, request.user)
-
-
 @login_required
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     filter_form = PeopleFilterForm(request.GET)
     people = selectors.people_for_user(user, **filter_form.filters())
     page = Paginator(people, settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -57,7 +50,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_export(request: HttpRequest) -> HttpResponse:
     filters = PeopleFilterForm(request.GET).filters()
-    export = services.people_export(_user(request), **filters)
+    export = services.people_export(acting_user(request), **filters)
     response = HttpResponse(export.content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
@@ -66,14 +59,14 @@ def person_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    page = selectors.person_page(_user(request), person_id)
+    page = selectors.person_page(acting_user(request), person_id)
     return render(request, "orgs/people_detail.html", {"page": page, "person": page.person})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     if not user.can_edit:
         raise PermissionDenied(_("Your role can read the registry but not change it."))
     unit = selectors.initial_unit_for_person(user, request.GET.get("unit", ""))
@@ -92,7 +85,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     person = selectors.person_for_user(user, person_id, write=True)
     form = PersonForm(
         user, request.POST or None, initial=PersonForm.initial_for(person), editing=True
@@ -116,7 +109,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_deactivate(request: HttpRequest, person_id: int) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     person = selectors.person_for_user(user, person_id, write=True)
     form = DeactivateForm(request.POST or None, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():

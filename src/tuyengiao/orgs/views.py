@@ -17,17 +17,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from tuyengiao.accounts.http import acting_user
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today
+from tuyengiao.core.forms import AsOfForm, add_service_errors
 from tuyengiao.orgs import forms, selectors, services
 from tuyengiao.orgs.models import Enterprise, OrgUnit, RestructuringKind
-from tuyengiao.web.forms import AsOfForm, add_service_errors
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
-    return user
 
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date]:
@@ -38,14 +33,14 @@ def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date]:
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
     form, date = _as_of(request)
-    tops = selectors.tree_top(_user(request), date)
+    tops = selectors.tree_top(acting_user(request), date)
     return render(request, "orgs/tree.html", {"form": form, "date": date, "rows": tops})
 
 
 @login_required
 def children(request: HttpRequest, code: str) -> HttpResponse:
     """The units under one unit: the htmx partial that expands a tree node."""
-    user = _user(request)
+    user = acting_user(request)
     _, date = _as_of(request)
     unit = selectors.unit_for_user(user, code)
     page = selectors.children_page(user, unit, date, request.GET.get("page"))
@@ -58,7 +53,7 @@ def search(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     date = data.get("date") or today()
     versions = selectors.versions_in_scope(
-        _user(request), date, query=data.get("q", ""), kind=data.get("kind", "")
+        acting_user(request), date, query=data.get("q", ""), kind=data.get("kind", "")
     )
     page = Paginator(versions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/search.html", {"form": form, "page_obj": page, "date": date})
@@ -67,7 +62,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     form = AsOfForm(request.GET or None)
-    page = selectors.unit_page(_user(request), code, form.as_of(None))
+    page = selectors.unit_page(acting_user(request), code, form.as_of(None))
     return render(request, "orgs/unit.html", {"form": form, "page": page, "date": page.date})
 
 
@@ -76,7 +71,7 @@ def restructurings(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
     kind = request.GET.get("kind", "")
     kind = kind if kind in RestructuringKind.values else ""
-    changes = selectors.restructurings_for_user(_user(request), query=query, kind=kind)
+    changes = selectors.restructurings_for_user(acting_user(request), query=query, kind=kind)
     page = Paginator(changes.prefetch_related("units"), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -99,7 +94,7 @@ def _restructure(
     title: str,
 ) -> HttpResponse:
     """Show a restructuring form; on a valid POST apply it and go back to the unit's page."""
-    user = _user(request)
+    user = acting_user(request)
     form = form_class(user, unit, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,7 +194,7 @@ def _create(user: User, unit: OrgUnit, form: forms.ChangeForm) -> object:
 @login_required
 def enterprise_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Edit the enterprise or agency of a unit (or record one it did not have)."""
-    user = _user(request)
+    user = acting_user(request)
     unit = selectors.unit_for_user(user, code, write=True)
     enterprise = unit.enterprise or Enterprise()
     form = forms.EnterpriseForm(
@@ -251,5 +246,5 @@ ACTIONS: dict[str, tuple[type[forms.ChangeForm], Apply, Promise, Gate]] = {
 @login_required
 def restructure(request: HttpRequest, code: str, action: str) -> HttpResponse:
     form_class, apply, title, gate = ACTIONS[action]
-    unit = gate(_user(request), code)
+    unit = gate(acting_user(request), code)
     return _restructure(request, unit, form_class, apply, str(title))

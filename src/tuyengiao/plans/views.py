@@ -8,26 +8,20 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tuyengiao.accounts.models import User
+from tuyengiao.accounts.http import acting_user
 from tuyengiao.plans import selectors
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
-    return user
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = selectors.plans_for_user(_user(request))
+    plans = selectors.plans_for_user(acting_user(request))
     page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "plans/plan_list.html", {"page_obj": page})
 
 
 @login_required
 def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
-    plan = selectors.plan_for_user(_user(request), code)
+    plan = selectors.plan_for_user(acting_user(request), code)
     indicators = list(plan.indicators.all())
     for indicator in indicators:
         by_year = {t.year: t.value for t in indicator.targets.all()}

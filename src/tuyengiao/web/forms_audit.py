@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.web.forms import VNDateField
+from tuyengiao.core.forms import VNDateField
 
 
 class AuditFilterForm(forms.Form):

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tuyengiao.accounts.models import User
+from tuyengiao.accounts.http import acting_user
 from tuyengiao.core.selectors import audit_actions
 from tuyengiao.orgs.selectors import audit_for_user
 from tuyengiao.web.forms_audit import AuditFilterForm
@@ -21,8 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - login_required guarantees it
+    user = acting_user(request)
     form = AuditFilterForm(request.GET or None, actions=audit_actions())
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_for_user(user, **{k: v for k, v in filters.items() if v})
