@@ -8,9 +8,9 @@ import time_machine
 from tests.api.tokens import api_client
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
-from tuyengiao.reporting.indicators import elements_ensure, figures_for_user, year_period
+from tuyengiao.reporting.indicators import figures_for_user
 from tuyengiao.reporting.models import DataElement
-from tuyengiao.reporting.services import value_set
+from tuyengiao.reporting.services import elements_ensure, value_set, year_period
 
 
 @pytest.fixture
@@ -83,3 +83,12 @@ def test_api_returns_the_indicators_of_the_units_plan(tree, seeded, upper_office
 def test_api_refuses_a_unit_outside_scope(tree, seeded, outsider):
     response = api_client(outsider).get("/api/v1/indicators", {"unit": "GD", "period": 2024})
     assert response.status_code == 403
+
+
+def test_loading_the_elements_twice_changes_nothing(db):
+    from tuyengiao.core.models import AuditEntry
+
+    first = elements_ensure()
+    assert first == DataElement.objects.count() >= 16
+    assert elements_ensure() == 0
+    assert AuditEntry.objects.filter(action="element.save").count() == first

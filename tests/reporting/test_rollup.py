@@ -178,3 +178,47 @@ class RandomHistoryTest(TestCase):
                     None, units=[unit], parent=target, effective_date=move_date, reason="r"
                 )
             assert rollup.differences() == []
+
+
+def test_total_selector_reads_the_cache_within_scope(tree, members, upper_officer, outsider):
+    from tuyengiao.reporting.selectors import total_for_user
+
+    y2024 = _period(2024)
+    value_set(None, element=members, unit=tree.school_a, period=y2024, value=40)
+    assert total_for_user(upper_officer, tree.education, members, y2024) == 40
+    assert total_for_user(upper_officer, tree.school_b, members, y2024) is None
+    with pytest.raises(PermissionDenied):
+        total_for_user(outsider, tree.education, members, y2024)
+
+
+def test_clearing_a_value_is_audited_with_what_was_removed(tree, members):
+    from tuyengiao.core.models import AuditEntry
+
+    y2024 = _period(2024)
+    value_set(None, element=members, unit=tree.school_a, period=y2024, value=40)
+    value_clear(None, element=members, unit=tree.school_a, period=y2024)
+    entry = AuditEntry.objects.get(action="value.clear")
+    assert entry.object_type == "reporting.datavalue"
+    assert entry.before == {"value": 40, "element": "members", "period": "2024"}
+
+
+def test_a_move_recorded_ahead_changes_todays_structure_when_it_takes_effect(
+    tree, members, admin_user
+):
+    import time_machine
+
+    y2024 = _period(2024)
+    with time_machine.travel("2026-11-25"):
+        value_set(None, element=members, unit=tree.garment, period=y2024, value=900)
+        orgs.unit_move(
+            admin_user,
+            units=[tree.garment],
+            parent=tree.education,
+            effective_date=D(2027, 1, 1),
+            reason="Quyết định có hiệu lực năm sau",
+        )
+        assert total(tree.district, members, y2024, Structure.CURRENT) == 900
+    with time_machine.travel("2027-01-02"):
+        assert total(tree.education, members, y2024, Structure.CURRENT) == 900
+        assert total(tree.district, members, y2024, Structure.CURRENT) is None
+        assert rollup.differences() == []

@@ -6,10 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
-import yaml
-from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +16,8 @@ from tuyengiao.orgs import access
 from tuyengiao.orgs.models import OrgUnit, UnitClosure
 from tuyengiao.plans.models import Indicator, IndicatorKind, Plan
 from tuyengiao.reporting import rollup
-from tuyengiao.reporting.models import Aggregate, DataElement, Period, PeriodType, Structure
+from tuyengiao.reporting.models import Aggregate, Structure
 
-ELEMENTS_FILE = Path(__file__).parent / "data" / "elements.yaml"
 STATUS_LABELS = {
     "met": _("Met"),
     "on_track": _("On track"),
@@ -29,28 +25,6 @@ STATUS_LABELS = {
     "not_met": _("Not met"),
     "no_data": _("No data"),
 }
-
-
-@transaction.atomic
-def elements_ensure(path: Path = ELEMENTS_FILE) -> int:
-    """Create or rename the data elements listed in the file; returns how many changed."""
-    changed = 0
-    for code, name in yaml.safe_load(path.read_text(encoding="utf-8")).items():
-        _, created = DataElement.objects.update_or_create(code=code, defaults={"name": name})
-        changed += int(created)
-    return changed
-
-
-def year_period(year: int) -> Period:
-    period, _ = Period.objects.get_or_create(
-        code=str(year),
-        defaults={
-            "kind": PeriodType.YEAR,
-            "start": dt.date(year, 1, 1),
-            "end": dt.date(year + 1, 1, 1),
-        },
-    )
-    return period
 
 
 def plan_for_unit(unit: OrgUnit, year: int) -> Plan | None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,7 +15,44 @@ from tuyengiao.core.services import audit_record
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import OrgUnit
 from tuyengiao.reporting import rollup
-from tuyengiao.reporting.models import Category, DataElement, DataValue, Period
+from tuyengiao.reporting.models import Category, DataElement, DataValue, Period, PeriodType
+
+ELEMENTS_FILE = Path(__file__).parent / "data" / "elements.yaml"
+
+
+@transaction.atomic
+def elements_ensure(path: Path = ELEMENTS_FILE) -> int:
+    """Create or rename the data elements listed in the file; returns how many changed."""
+    changed = 0
+    for code, name in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+        element = DataElement.objects.filter(code=code).first()
+        if element is not None and element.name == name:
+            continue
+        before = {"name": element.name} if element else None
+        element, _ = DataElement.objects.update_or_create(code=code, defaults={"name": name})
+        audit_record(
+            None,
+            action="element.save",
+            obj=element,
+            before=before,
+            after={"code": code, "name": name},
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def year_period(year: int) -> Period:
+    """The period of one calendar year, created the first time it is needed."""
+    period, _ = Period.objects.get_or_create(
+        code=str(year),
+        defaults={
+            "kind": PeriodType.YEAR,
+            "start": dt.date(year, 1, 1),
+            "end": dt.date(year + 1, 1, 1),
+        },
+    )
+    return period
 
 
 def _check(element: DataElement, category: str, value: int | None) -> None:
@@ -84,12 +125,13 @@ def value_clear(
     )
     if stored is None:
         return
-    stored.delete()
-    rollup.add(unit.pk, element.pk, period, category, -stored.value, -1)
+    # Audited before the row goes, so the entry names the value that was removed.
     audit_record(
         actor,
         action="value.clear",
-        obj=element,
+        obj=stored,
         unit=unit,
-        before={"value": stored.value, "period": period.code},
+        before={"value": stored.value, "element": element.code, "period": period.code},
     )
+    rollup.add(unit.pk, element.pk, period, category, -stored.value, -1)
+    stored.delete()

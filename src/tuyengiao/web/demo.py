@@ -33,7 +33,7 @@ from tuyengiao.orgs.models import (
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
-from tuyengiao.reporting.indicators import elements_ensure
+from tuyengiao.reporting.services import elements_ensure
 
 DEMO_PASSWORD = "demo@2026"  # noqa: S105 - demo accounts only exist with demo data
 START = dt.date(2023, 1, 1)
