@@ -198,3 +198,25 @@ def catch_up() -> int:
     state.current_date = today()
     state.save()
     return len(changes)
+
+
+# unit, element, period, category → total
+Totals = dict[tuple[int, int, int, str], int]
+
+
+def totals(
+    unit_ids: Iterable[int],
+    element_ids: Iterable[int],
+    period_ids: Iterable[int],
+    structure: str,
+) -> Totals:
+    """The sums for many units, elements and periods at once, in one query: what every read of
+    figures (indicators, dashboards, reviews) goes through, so they all agree. A cell with no
+    value entered anywhere under the unit is absent (no data is not zero)."""
+    rows = Aggregate.objects.filter(
+        ancestor_id__in=list(unit_ids),
+        element_id__in=list(element_ids),
+        period_id__in=list(period_ids),
+        structure=structure,
+    ).values_list("ancestor_id", "element_id", "period_id", "category", "total")
+    return {(u, e, p, c): t for u, e, p, c, t in rows}
