@@ -12,5 +12,7 @@ urlpatterns = [
     path("people/", include("tuyengiao.orgs.urls_people")),
     path("users/", include("tuyengiao.orgs.urls_accounts")),
     path("plans/", include("tuyengiao.plans.urls")),
+    path("dashboard/", include("tuyengiao.reporting.urls_dashboard")),
+    path("reports/", include("tuyengiao.reporting.urls")),
     path("api/v1/", api.urls),
 ]

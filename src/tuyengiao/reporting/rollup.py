@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -63,6 +64,24 @@ def add(
             for ancestor_id in ancestors
             if ancestor_id not in stored and units_delta > 0
         )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One raw figure's change: what it adds to its unit's ancestors."""
+
+    unit_id: int
+    element_id: int
+    period: Period
+    category: str
+    delta: int
+    units_delta: int
+
+
+def add_many(changes: Iterable[Change]) -> None:
+    """Apply many raw changes (one form's worth) to the cached sums."""
+    for c in changes:
+        add(c.unit_id, c.element_id, c.period, c.category, c.delta, c.units_delta)
 
 
 def _grouped(values: Any, structure: str, period_id: int | None) -> Rows:
