@@ -89,6 +89,14 @@ def can_manage_plans(user: User, unit: OrgUnit) -> bool:
     return user.can_restructure and can_write(user, unit)
 
 
+def can_approve(user: User, unit: OrgUnit) -> bool:
+    """Approve, return or reopen a unit's reports: an upper level over the unit (a managing
+    role, the unit strictly under the user's scope unit). Nobody approves their own reports."""
+    if not user.can_restructure or not can_write(user, unit):
+        return False
+    return has_whole_tree(user) or unit.pk != user.scope_unit_id
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("This unit is outside your scope."))

@@ -9,13 +9,24 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.orgs.models import UnitKind
+
+
+class ElementSource(models.TextChoices):
+    FORM = "form", _("Entered on a form")
+    RECORDS = "records", _("Counted from records")
+
 
 class DataElement(models.Model):
-    """Something counted, named by the code that plan indicators use."""
+    """Something counted, named by the code that plan indicators use. An element `by_sex` is
+    entered as a total and, of which, women (the department also handles women's affairs)."""
 
     code = models.CharField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=300)
     by_sex = models.BooleanField(_("disaggregated by sex"), default=False)
+    source = models.CharField(
+        _("source"), max_length=8, choices=ElementSource.choices, default=ElementSource.FORM
+    )
 
     class Meta:
         ordering = ["code"]
@@ -41,6 +52,8 @@ class Period(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=PeriodType.choices)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
+    # Entry is open from the period's first day until this day (exclusive); empty: still open.
+    closed_on = models.DateField(_("entry closed on"), null=True, blank=True)
 
     class Meta:
         ordering = ["start", "end"]
@@ -58,8 +71,10 @@ class Period(models.Model):
 
 
 class Category(models.TextChoices):
+    """A figure is a total; an element by sex also has the women among that total."""
+
     TOTAL = "", _("Total")
-    FEMALE = "female", _("Female")
+    FEMALE = "female", _("Of which women")
     MALE = "male", _("Male")
 
 
@@ -127,3 +142,108 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"rollup at restructuring {self.last_restructuring_id}"
+
+
+class DataSet(models.Model):
+    """A reporting form: the elements a kind of unit reports for each period of one type."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    period_kind = models.CharField(_("period type"), max_length=8, choices=PeriodType.choices)
+    reporter_kind = models.CharField(_("reported by"), max_length=20, choices=UnitKind.choices)
+    # A report is on time if submitted within this many days after the period ends.
+    due_days = models.PositiveSmallIntegerField(_("days allowed after the period"), default=15)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("reporting form")
+        verbose_name_plural = _("reporting forms")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def due_date(self, period: Period) -> dt.date:
+        return period.end + dt.timedelta(days=self.due_days - 1)
+
+
+class DataSetElement(models.Model):
+    dataset = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="items")
+    element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["dataset", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "element"], name="element_once_per_form")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id}:{self.element_id}"
+
+
+class PartRule(models.Model):
+    """On a form, `part` cannot exceed `whole` (members who studied ≤ members)."""
+
+    dataset = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="rules")
+    part = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
+    whole = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "part", "whole"], name="rule_once"),
+            models.CheckConstraint(condition=~Q(part=F("whole")), name="rule_two_elements"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_id} ≤ {self.whole_id}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    APPROVED = "approved", _("Approved")
+
+
+class Report(models.Model):
+    """One unit's form for one period: its draft as typed, and where it stands. The figures
+    themselves are DataValues, written when the report is submitted."""
+
+    dataset = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    # What was typed, field by field, as text: kept even when it does not validate yet.
+    draft = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "unit", "period"], name="one_report_per_form_unit_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["dataset", "period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id}/{self.unit_id}/{self.period_id}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)

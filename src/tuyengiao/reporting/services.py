@@ -2,61 +2,128 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
-from tuyengiao.core.services import audit_record
+from tuyengiao.core.services import Change as Audited
+from tuyengiao.core.services import audit_record, audit_record_many, snapshot
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import OrgUnit
-from tuyengiao.reporting import rollup
-from tuyengiao.reporting.models import Category, DataElement, DataValue, Period, PeriodType
+from tuyengiao.reporting import periods, rollup
+from tuyengiao.reporting.models import (
+    Category,
+    DataElement,
+    DataSet,
+    DataSetElement,
+    DataValue,
+    ElementSource,
+    PartRule,
+    Period,
+)
 
 ELEMENTS_FILE = Path(__file__).parent / "data" / "elements.yaml"
+DATASETS_FILE = Path(__file__).parent / "data" / "datasets.yaml"
+
+
+def _element_spec(code: str, entry: Any) -> dict[str, Any]:
+    if isinstance(entry, str):
+        entry = {"name": entry}
+    return {
+        "name": entry["name"],
+        "by_sex": bool(entry.get("by_sex", False)),
+        "source": entry.get("source", ElementSource.FORM),
+    }
 
 
 @transaction.atomic
 def elements_ensure(path: Path = ELEMENTS_FILE) -> int:
-    """Create or rename the data elements listed in the file; returns how many changed."""
+    """Create or update the data elements listed in the file; returns how many changed."""
     changed = 0
-    for code, name in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+    for code, entry in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+        wanted = _element_spec(code, entry)
         element = DataElement.objects.filter(code=code).first()
-        if element is not None and element.name == name:
+        before = snapshot(element, list(wanted)) if element else None
+        if before == wanted:
             continue
-        before = {"name": element.name} if element else None
-        element, _ = DataElement.objects.update_or_create(code=code, defaults={"name": name})
-        audit_record(
-            None,
-            action="element.save",
-            obj=element,
-            before=before,
-            after={"code": code, "name": name},
-        )
+        element = DataElement.objects.update_or_create(code=code, defaults=wanted)[0]
+        audit_record(None, action="element.save", obj=element, before=before, after=wanted)
         changed += 1
     return changed
 
 
 @transaction.atomic
+def datasets_ensure(path: Path = DATASETS_FILE) -> int:
+    """Create or update the reporting forms listed in the file; returns how many changed."""
+    elements = {e.code: e for e in DataElement.objects.all()}
+    changed = 0
+    for position, spec in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        wanted = {
+            "name": spec["name"],
+            "period_kind": spec["period_kind"],
+            "reporter_kind": spec["reporter_kind"],
+            "due_days": spec.get("due_days", 15),
+            "position": position,
+            "elements": list(spec["elements"]),
+            "rules": [list(rule) for rule in spec.get("rules", [])],
+        }
+        dataset = DataSet.objects.filter(code=spec["code"]).first()
+        before = _dataset_state(dataset) if dataset else None
+        if before == wanted:
+            continue
+        fields = {k: v for k, v in wanted.items() if k not in ("elements", "rules")}
+        dataset = DataSet.objects.update_or_create(code=spec["code"], defaults=fields)[0]
+        dataset.full_clean()
+        dataset.items.all().delete()
+        DataSetElement.objects.bulk_create(
+            DataSetElement(dataset=dataset, element=elements[code], position=i)
+            for i, code in enumerate(wanted["elements"])
+        )
+        dataset.rules.all().delete()
+        PartRule.objects.bulk_create(
+            PartRule(dataset=dataset, part=elements[part], whole=elements[whole])
+            for part, whole in wanted["rules"]
+        )
+        audit_record(None, action="dataset.save", obj=dataset, before=before, after=wanted)
+        changed += 1
+    return changed
+
+
+def _dataset_state(dataset: DataSet) -> dict[str, Any]:
+    return {
+        **snapshot(dataset, ["name", "period_kind", "reporter_kind", "due_days", "position"]),
+        "elements": [i.element.code for i in dataset.items.select_related("element")],
+        "rules": [
+            [r.part.code, r.whole.code] for r in dataset.rules.select_related("part", "whole")
+        ],
+    }
+
+
+@transaction.atomic
+def period_get(code: str) -> Period:
+    """The period of a code ("2024", "2024-H1", "2024-Q3", "2024-05", "2023-2028"), created
+    the first time it is needed."""
+    found = periods.bounds(code)
+    if found is None:
+        raise ValidationError({"period": _("“%(code)s” is not a period.") % {"code": code}})
+    return Period.objects.get_or_create(
+        code=found.code, defaults={"kind": found.kind, "start": found.start, "end": found.end}
+    )[0]
+
+
 def year_period(year: int) -> Period:
     """The period of one calendar year, created the first time it is needed."""
-    period, _ = Period.objects.get_or_create(
-        code=str(year),
-        defaults={
-            "kind": PeriodType.YEAR,
-            "start": dt.date(year, 1, 1),
-            "end": dt.date(year + 1, 1, 1),
-        },
-    )
-    return period
+    return period_get(str(year))
 
 
 def _check(element: DataElement, category: str, value: int | None) -> None:
-    allowed = [Category.FEMALE, Category.MALE] if element.by_sex else [Category.TOTAL]
+    allowed = [Category.TOTAL, Category.FEMALE] if element.by_sex else [Category.TOTAL]
     if category not in allowed:
         raise ValidationError({"category": _("This figure is not entered by that category.")})
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
@@ -135,3 +202,59 @@ def value_clear(
     )
     rollup.add(unit.pk, element.pk, period, category, -stored.value, -1)
     stored.delete()
+
+
+# (element, category) → the figure, or None to remove it
+Cells = dict[tuple[DataElement, str], int | None]
+
+
+@transaction.atomic
+def values_write(actor: User | None, *, unit: OrgUnit, period: Period, cells: Cells) -> int:
+    """Record many figures of one unit and period at once (a form's worth), with their rollup
+    in a few queries; returns how many changed. None removes a figure."""
+    access.require(actor is None or access.can_write(actor, unit))
+    for (element, category), value in cells.items():
+        _check(element, category, value)
+    rollup.catch_up()
+    stored = {
+        (v.element_id, v.category): v
+        for v in DataValue.objects.select_for_update().filter(
+            unit=unit, period=period, element__in=[e for e, _c in cells]
+        )
+    }
+    changes: list[rollup.Change] = []
+    now = timezone.now()
+    audits: list[Audited] = []
+    created, updated, removed = [], [], []
+    for (element, category), value in cells.items():
+        row = stored.get((element.pk, category))
+        before = row.value if row else None
+        if before == value:
+            continue
+        if row is None:
+            row = DataValue(element=element, unit=unit, period=period, category=category)
+            created.append(row)
+        elif value is None:
+            removed.append(row)
+        else:
+            updated.append(row)
+            row.version += 1
+        if value is not None:
+            row.value, row.updated_by, row.updated_at = value, actor, now
+        change = rollup.Change(
+            unit.pk,
+            element.pk,
+            period,
+            category,
+            (value or 0) - (before or 0),
+            (value is not None) - (before is not None),
+        )
+        changes.append(change)
+        after = {"value": value, "element": element.code, "period": period.code}
+        audits.append((row, unit, {"value": before} if before is not None else None, after))
+    DataValue.objects.bulk_create(created)
+    DataValue.objects.bulk_update(updated, ["value", "updated_by", "version", "updated_at"])
+    audit_record_many(actor, action="value.set", entries=audits)
+    DataValue.objects.filter(pk__in=[r.pk for r in removed]).delete()
+    rollup.add_many(changes)
+    return len(changes)
