@@ -14,5 +14,8 @@ urlpatterns = [
     path("plans/", include("tuyengiao.plans.urls")),
     path("dashboard/", include("tuyengiao.reporting.urls_dashboard")),
     path("reports/", include("tuyengiao.reporting.urls")),
+    path("reports/excel/", include("tuyengiao.reporting.urls_excel")),
+    path("reports/status/", include("tuyengiao.reporting.urls_status")),
+    path("outbox/", include("tuyengiao.core.urls")),
     path("api/v1/", api.urls),
 ]

@@ -2,18 +2,27 @@
 
 An indicator is a formula over data elements, named by their codes (the reporting app holds
 the elements and their values): a count or sum of one element, or a percentage of a numerator
-element over a denominator element — always computed from summed parts, never averaged."""
+element over a denominator element — always computed from summed parts, never averaged.
+
+A plan may be adopted from another (`parent`, the cascade): the adopting unit's plan holds
+copies of the parent's tasks and indicators marked `inherited` (kept in step with the parent by
+the services) and its own ones; it stores a target only where it set one itself (a raise), and
+otherwise inherits the parent's — `selectors.targets_for` resolves the targets in force."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.text import search_key
+
 
 class Plan(models.Model):
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=300)
     unit = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="plans"
@@ -21,6 +30,16 @@ class Plan(models.Model):
     document = models.CharField(_("document"), max_length=200, blank=True)
     start_year = models.PositiveSmallIntegerField(_("from year"))
     end_year = models.PositiveSmallIntegerField(_("to year"))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("adopted from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adopted_plans",
+    )
+    # Code and title without diacritics, for search.
+    search_key = models.CharField(max_length=400, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -31,10 +50,21 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(start_year__lte=F("end_year")), name="plan_years_in_order"
             ),
+            models.UniqueConstraint(
+                fields=["parent", "unit"],
+                condition=Q(parent__isnull=False),
+                name="plan_adopted_once_per_unit",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = search_key(f"{self.code} {self.title}")[:400]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
     @property
     def years(self) -> range:
@@ -47,6 +77,8 @@ class PlanTask(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # A copy of the task of the plan this one was adopted from: neither renamed nor removed here.
+    inherited = models.BooleanField(_("inherited"), default=False)
 
     class Meta:
         ordering = ["plan", "position"]
@@ -93,6 +125,9 @@ class Indicator(models.Model):
         related_name="indicators",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # A copy of the indicator of the plan this one was adopted from; its targets are inherited
+    # unless this plan raised them (a Target row of its own).
+    inherited = models.BooleanField(_("inherited"), default=False)
 
     class Meta:
         ordering = ["plan", "position"]

@@ -1,0 +1,6 @@
+"""Core pages: the outbox of messages in the embedded mode."""
+
+from django.urls import URLPattern
+
+app_name = "core"
+urlpatterns: list[URLPattern] = []
