@@ -13,6 +13,7 @@ from tests.conftest import client_for
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
+from tuyengiao.reporting.services import datasets_ensure, elements_ensure
 
 OTHER_BRANCH_NAMES = ["GD-001", "Trường THPT Hoa Lư A", "Lê Thị Hồng"]
 # Object pages are named by their URL keyword; the values are objects of the other branch.
@@ -59,9 +60,12 @@ def other_branch(tree, grassroots_officer):
     person = person_create(None, full_name="Lê Thị Hồng", sex="female", unit=tree.school_a)
     spec = parse_plan(SEED_PLAN.read_text(encoding="utf-8"))
     plan_load(None, spec=spec.model_copy(update={"code": "KH-GD"}), unit=tree.education)
+    elements_ensure()
+    datasets_ensure()
     return {
         "": {"code": "GD-001", "person_id": person.pk, "account_id": grassroots_officer.pk},
         "plans": {"code": "KH-GD"},
+        "reports": {"dataset": "BC-NAM-CS", "period": "2025", "code": "GD-001"},
     }
 
 

@@ -1,6 +1,13 @@
-"""Reporting forms: entry, submission, approval, completeness."""
+"""Reporting forms: a unit's reports, one report, its autosave and the upper level's decision."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from tuyengiao.reporting import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<str:dataset>/<str:period>/<str:code>/", views.report, name="report"),
+    path("<str:dataset>/<str:period>/<str:code>/draft/", views.draft, name="draft"),
+    path("<str:dataset>/<str:period>/<str:code>/decide/", views.decide, name="decide"),
+]

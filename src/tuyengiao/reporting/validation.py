@@ -35,6 +35,11 @@ class Field:
         return self.key_for(self.element.code, self.category)
 
     @property
+    def slug(self) -> str:
+        """The key as an HTML id."""
+        return self.key.replace(":", "-")
+
+    @property
     def label(self) -> str:
         if self.category == Category.FEMALE:
             return _("of which women")
