@@ -21,6 +21,7 @@ from tuyengiao.accounts.models import User
 from tuyengiao.accounts.services import token_user
 from tuyengiao.orgs.api import router as orgs_router
 from tuyengiao.reporting.api import router as reporting_router
+from tuyengiao.reporting.api_values import router as values_router
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ api = NinjaAPI(
     title="Tuyên giáo Công đoàn API",
     version="1",
     description=(
-        "Read access to the union hierarchy of the federation. Every request carries "
+        "The union hierarchy, indicators and reported figures of the federation. Every "
+        "request carries "
         "`Authorization: Bearer <token>` (make one with `tuyengiao token USERNAME`); "
         "every answer is limited to the caller's scope."
     ),
@@ -175,3 +177,4 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("", orgs_router)
 api.add_router("", reporting_router)
+api.add_router("", values_router)

@@ -148,7 +148,14 @@ def report_values_submit(
     replace the draft's. The same figures again change nothing. An upper level may correct a
     report already submitted; nobody changes an approved one. Returns (report, changed)."""
     access.require(access.can_write(actor, unit))
-    stored = _locked(Report(dataset=dataset, unit=unit, period=Period(code=period_code)))
+    if unit.kind != dataset.reporter_kind:
+        raise _error(_("This unit does not report on this form."))
+    period = period_get(period_code)
+    if period.kind != dataset.period_kind:
+        raise _error(
+            _("This form is not reported for periods like “%(code)s”.") % {"code": period.code}
+        )
+    stored = _locked(Report(dataset=dataset, unit=unit, period=period))
     fields = {f.key for f in validation.fields_of(dataset)}
     unknown = sorted(set(values) - fields)
     if unknown:
