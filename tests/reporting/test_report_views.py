@@ -9,8 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from tests.conftest import client_for
-from tuyengiao.reporting.models import DataValue, Report, ReportStatus
-from tuyengiao.reporting.services import datasets_ensure, elements_ensure
+from tuyengiao.reporting.models import DataValue, Period, Report, ReportStatus
+from tuyengiao.reporting.services import datasets_ensure, elements_ensure, period_get
 
 pytestmark = pytest.mark.usefixtures("forms")
 KWARGS = {"dataset": "BC-NAM-CS", "period": "2025", "code": "GD-001"}
@@ -84,3 +84,22 @@ def test_outsider_and_leader_cannot_write(tree, outsider, leader, grassroots_off
             assert response.status_code == 403, (user, name)
     assert not Report.objects.exists()
     assert client_for(leader).get(_url()).status_code == 200  # reads, cannot write
+
+
+def test_provincial_staff_close_a_period_and_entry_stops(
+    tree, province_officer, upper_officer, grassroots_officer
+):
+    period_get("2025")
+    url = reverse("reports:periods")
+    assert client_for(upper_officer).get(url).status_code == 403
+    staff = client_for(province_officer)
+    bad = staff.post(url, {"period": "2025", "2025-closed_on": "31/13/2026"})
+    assert bad.status_code == 200 and 'role="alert"' in bad.content.decode()
+    early = staff.post(url, {"period": "2025", "2025-closed_on": "01/01/2025"})
+    assert 'role="alert"' in early.content.decode()
+    assert Period.objects.get(code="2025").closed_on is None
+    staff.post(url, {"period": "2025", "2025-closed_on": "15/02/2026"})
+    assert Period.objects.get(code="2025").closed_on.isoformat() == "2026-02-15"
+    response = client_for(grassroots_officer).post(_url(), {"version": "0", "members": "1"})
+    assert response.status_code == 400 and "15/02/2026" in response.content.decode()
+    assert not DataValue.objects.exists()

@@ -80,6 +80,11 @@ class User(AbstractUser):
         return self.role in AUDIT_ROLES
 
     @property
+    def can_manage_periods(self) -> bool:
+        """Open and close reporting periods for entry: the province's own staff."""
+        return self.role in AUDIT_ROLES
+
+    @property
     def grantable_roles(self) -> frozenset[str]:
         return GRANTABLE_ROLES.get(self.role, frozenset())
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.forms import VNDateField
+
 
 class DecisionForm(forms.Form):
     """The upper level's comment (returning) or reason (reopening)."""
@@ -15,4 +17,12 @@ class DecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to return or reopen the report: say what must be corrected."),
+    )
+
+
+class ClosingForm(forms.Form):
+    closed_on = VNDateField(
+        label=_("Entry closes on"),
+        required=False,
+        help_text=_("From this day on, nobody can enter or change figures of the period."),
     )

@@ -96,3 +96,10 @@ def recent_reports(user: User, unit: OrgUnit, count: int = 6) -> list[Report]:
             report.dataset = dataset
             reports.append(report)
     return reports
+
+
+def periods_search(query: str) -> QuerySet[Period]:
+    """Periods, latest first, whose code contains `query`; readable by anyone (they are not
+    scoped: every unit reports on the same periods)."""
+    found = Period.objects.order_by("-start", "end")
+    return found.filter(code__icontains=query) if query else found

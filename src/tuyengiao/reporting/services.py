@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,26 @@ def period_get(code: str) -> Period:
     return Period.objects.get_or_create(
         code=found.code, defaults={"kind": found.kind, "start": found.start, "end": found.end}
     )[0]
+
+
+@transaction.atomic
+def period_set_closing(actor: User, *, period: Period, closed_on: dt.date | None) -> Period:
+    """Close a period for entry from `closed_on` (None: open it again); audited."""
+    access.require(actor.can_manage_periods)
+    stored = Period.objects.select_for_update().get(pk=period.pk)
+    if closed_on is not None and closed_on <= stored.start:
+        raise ValidationError({"closed_on": _("Entry can only close after the period starts.")})
+    before = snapshot(stored, ["closed_on"])
+    stored.closed_on = closed_on
+    stored.save(update_fields=["closed_on"])
+    audit_record(
+        actor,
+        action="period.close",
+        obj=stored,
+        before=before,
+        after=snapshot(stored, ["closed_on"]),
+    )
+    return stored
 
 
 def year_period(year: int) -> Period:
