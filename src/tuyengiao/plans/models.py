@@ -81,7 +81,7 @@ class PlanTask(models.Model):
     inherited = models.BooleanField(_("inherited"), default=False)
 
     class Meta:
-        ordering = ["plan", "position"]
+        ordering = ["plan", "-inherited", "position"]
         constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_code_in_plan")]
 
     def __str__(self) -> str:
@@ -130,7 +130,7 @@ class Indicator(models.Model):
     inherited = models.BooleanField(_("inherited"), default=False)
 
     class Meta:
-        ordering = ["plan", "position"]
+        ordering = ["plan", "-inherited", "position"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_in_plan"),
             # A percentage has a denominator; a count has none.

@@ -112,8 +112,52 @@ def parse_plan(text: str) -> PlanSpec:
         return PlanSpec.model_validate(data)
     except ValidationError as error:
         raise PlanFileError(
-            [
-                f"{'.'.join(str(part) for part in e['loc']) or _('plan')}: {e['msg']}"
-                for e in error.errors()
-            ]
+            [f"{_where(e['loc'], data)}: {_why(e)}" for e in error.errors()]
         ) from error
+
+
+def _where(loc: tuple[int | str, ...], data: Any) -> str:
+    """Where a problem is, for people: "indicators › 4 (T2.2) › kind" (items counted from 1,
+    named by their code when they have one)."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            node = node[part]
+            code = node.get("code") if isinstance(node, dict) else None
+            parts.append(f"{part + 1} ({code})" if code else str(part + 1))
+        else:
+            parts.append(str(part))
+            node = node.get(part) if isinstance(node, dict) else None
+    return " › ".join(parts) or _("plan")
+
+
+def _why(error: Any) -> str:
+    """Pydantic's message in the user's language for the problems a plan file usually has."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    messages = {
+        "missing": _("missing (required)"),
+        "extra_forbidden": _("not a field of a plan file"),
+        "enum": _("must be one of: %(expected)s"),
+        "greater_than_equal": _("must be at least %(ge)s"),
+        "less_than_equal": _("must be at most %(le)s"),
+        "string_too_short": _("must not be empty"),
+        "string_too_long": _("too long (at most %(max_length)s characters)"),
+        "int_parsing": _("must be a whole number"),
+        "int_type": _("must be a whole number"),
+        "int_from_float": _("must be a whole number"),
+        "decimal_parsing": _("must be a number"),
+        "decimal_type": _("must be a number"),
+        "string_type": _("must be text"),
+        "dict_type": _("must be a mapping (key: value)"),
+        "list_type": _("must be a list"),
+    }
+    if kind not in messages:
+        return str(error["msg"])
+    values = {key: str(value).replace(" or ", ", ") for key, value in ctx.items()}
+    try:
+        return messages[kind] % values
+    except (KeyError, TypeError, ValueError):
+        return str(error["msg"])

@@ -22,6 +22,14 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name='indicator',
+            options={'ordering': ['plan', '-inherited', 'position']},
+        ),
+        migrations.AlterModelOptions(
+            name='plantask',
+            options={'ordering': ['plan', '-inherited', 'position']},
+        ),
         migrations.AddField(
             model_name='indicator',
             name='inherited',
