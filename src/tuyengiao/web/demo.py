@@ -33,7 +33,8 @@ from tuyengiao.orgs.models import (
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
-from tuyengiao.reporting.services import elements_ensure
+from tuyengiao.reporting.services import datasets_ensure, elements_ensure
+from tuyengiao.web.demo_figures import load_figures
 
 DEMO_PASSWORD = "demo@2026"  # noqa: S105 - demo accounts only exist with demo data
 START = dt.date(2023, 1, 1)
@@ -356,6 +357,7 @@ def load_demo() -> list[DemoAccount]:
     _reorganise_2025(schools)
     _people(b)
     elements_ensure()
+    datasets_ensure()
     plan_load(
         None,
         spec=parse_plan(SEED_PLAN.read_text(encoding="utf-8")),
@@ -371,4 +373,5 @@ def load_demo() -> list[DemoAccount]:
             is_demo=True,
             email=f"{account.username}@demo.invalid",
         )
+    load_figures()
     return DEMO_ACCOUNTS
