@@ -13,9 +13,10 @@ urlpatterns = [
     path("users/", include("tuyengiao.orgs.urls_accounts")),
     path("plans/", include("tuyengiao.plans.urls")),
     path("dashboard/", include("tuyengiao.reporting.urls_dashboard")),
-    path("reports/", include("tuyengiao.reporting.urls")),
+    # The more specific prefixes first: reports/<form>/<period>/<unit>/ would take them.
     path("reports/excel/", include("tuyengiao.reporting.urls_excel")),
     path("reports/status/", include("tuyengiao.reporting.urls_status")),
+    path("reports/", include("tuyengiao.reporting.urls")),
     path("outbox/", include("tuyengiao.core.urls")),
     path("api/v1/", api.urls),
 ]

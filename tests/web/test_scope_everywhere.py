@@ -18,7 +18,7 @@ from tuyengiao.reporting.services import datasets_ensure, elements_ensure
 OTHER_BRANCH_NAMES = ["GD-001", "Trường THPT Hoa Lư A", "Lê Thị Hồng"]
 # Object pages are named by their URL keyword; the values are objects of the other branch.
 # Bound to the uploader's own session and file; its refusal is tested in tests/orgs/test_excel.py.
-SESSION_BOUND = {"orgs_io:preview"}
+SESSION_BOUND = {"orgs_io:preview", "reports_excel:preview"}
 
 
 def _patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:

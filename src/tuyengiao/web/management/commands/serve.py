@@ -36,6 +36,10 @@ class Command(BaseCommand):
                 bind,
                 "--workers",
                 str(options["workers"]),
+                # A spreadsheet of a whole province's reports is committed in one request
+                # (one transaction): allow it minutes, not gunicorn's default 30 s.
+                "--timeout",
+                os.environ.get("WEB_TIMEOUT", "300"),
                 "--access-logfile",
                 "-",
             ]
