@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today, valid_on
 from tuyengiao.core.text import search_terms
-from tuyengiao.orgs import access, selectors
+from tuyengiao.orgs import access, hierarchy, selectors
 from tuyengiao.orgs.models import OrgUnit, UnitClosure, UnitVersion
 from tuyengiao.plans.models import Direction, Indicator, Plan
 from tuyengiao.reporting import charts, rollup
@@ -34,6 +34,7 @@ from tuyengiao.reporting.indicators import (
     Figure,
     element_ids,
     figures,
+    is_term,
     plan_for_unit,
     plan_indicators,
     year_period_ids,
@@ -70,11 +71,11 @@ def structure_date(year: int, structure: str) -> dt.date:
 Intervals = dict[int, list[tuple[dt.date, dt.date]]]
 
 
-def _scope_intervals(user: User, unit_ids: Sequence[int]) -> Intervals:
+def _scope_intervals(user: User, unit_ids: Sequence[int] | QuerySet[Any, Any]) -> Intervals:
     """When each unit was under the top of the user's scope (for an administrator of the whole
     tree: when it existed), in one query."""
     root_id = access.scope_root_id(user)
-    rows = UnitClosure.objects.filter(descendant_id__in=list(unit_ids))
+    rows = UnitClosure.objects.filter(descendant_id__in=unit_ids)
     rows = rows.filter(depth=0) if root_id is None else rows.filter(ancestor_id=root_id)
     intervals: Intervals = {}
     for unit_id, start, end in rows.values_list("descendant_id", "valid_from", "valid_to"):
@@ -126,8 +127,10 @@ class Header:
 def _header(user: User, code: str, year: int, structure: str) -> Header:
     unit = selectors.unit_for_user(user, code)
     rollup.catch_up()
-    plan = plan_for_unit(unit, year)
     date = structure_date(year, structure)
+    # A unit that ended (or began) outside the year still has the plan it was under.
+    last_day = unit.valid_to - dt.timedelta(days=1)
+    plan = plan_for_unit(unit, year, max(unit.valid_from, min(date, today(), last_day)))
     version = (
         UnitVersion.objects.filter(unit=unit, valid_from__lte=date)
         .order_by("-valid_from")
@@ -166,6 +169,14 @@ class Dashboard:
     rows: list[Row]
 
 
+def _upcoming(figure: Figure, chosen: int) -> Figure:
+    """A cumulative figure is not drawn for years still to come (it would only repeat the
+    total so far), unless that year is the one asked for."""
+    if figure.year <= today().year or figure.year == chosen or not is_term(figure.indicator):
+        return figure
+    return replace(figure, numerator=None, denominator=None, value=None, status="no_data")
+
+
 def dashboard_for_user(user: User, code: str, year: int, structure: str) -> Dashboard:
     """Every indicator of the unit's plan for the year, with its trend over the plan's years."""
     header = _header(user, code, year, structure)
@@ -182,7 +193,7 @@ def dashboard_for_user(user: User, code: str, year: int, structure: str) -> Dash
     )
     rows = []
     for indicator in header.indicators:
-        trend = [grid[(unit_id, indicator.code, y)] for y in header.years]
+        trend = [_upcoming(grid[(unit_id, indicator.code, y)], year) for y in header.years]
         rows.append(
             Row(
                 figure=grid[(unit_id, indicator.code, year)],
@@ -263,24 +274,28 @@ def children_for_user(
     indicator = header.indicator(indicator_code)
     if header.plan is None or indicator is None or not header.shown:
         return Breakdown(header, indicator, None, [], sort, query)
-    versions = UnitVersion.objects.filter(
-        parent_id=header.unit.pk, **valid_on(header.date)
-    ).select_related("unit")
+    versions = hierarchy.children_versions(header.unit.pk, header.date)
     for term in search_terms(query):
         versions = versions.filter(search_key__contains=term)
-    children = list(versions)
-    ids = [header.unit.pk, *(v.unit_id for v in children)]
-    intervals = _scope_intervals(user, ids[1:])
-    child_counted = _counted(intervals, structure)
-
-    def counted(unit_id: int, y: int) -> bool:
-        if unit_id == header.unit.pk:
+    children = list(versions.values_list("unit_id", "unit__code", "name"))
+    ids = [header.unit.pk, *(child_id for child_id, _code, _name in children)]
+    unit_id = header.unit.pk
+    if is_term(indicator) and structure == Structure.HISTORICAL:
+        # Earlier years are read under earlier trees: when was each child in the scope?
+        child_counted = _counted(_scope_intervals(user, versions.values("unit_id")), structure)
+    else:
+        # Every year is read on the date the children are listed for, when the unit and so
+        # every child under it was in the scope.
+        def child_counted(child_id: int, y: int) -> bool:
             return header.counted(unit_id, y)
-        return child_counted(unit_id, y)
+
+    def counted(some_id: int, y: int) -> bool:
+        return header.counted(some_id, y) if some_id == unit_id else child_counted(some_id, y)
 
     grid = figures(header.plan, [indicator], ids, [year], structure, counted=counted)
     rows = [
-        ChildRow(v.unit.code, v.name, grid[(v.unit_id, indicator.code, year)]) for v in children
+        ChildRow(code, name, grid[(child_id, indicator.code, year)])
+        for child_id, code, name in children
     ]
     figure = grid[(header.unit.pk, indicator.code, year)]
     return Breakdown(header, indicator, figure, sort_children(rows, sort), sort, query)
@@ -322,6 +337,9 @@ def _values_behind(
     codes = {pk: code for code, pk in elements.items()}
     if not periods or not elements:
         return DataValue.objects.none(), codes
+    # A join through the closure table (not `unit_id IN (subquery)`): PostgreSQL then walks the
+    # units under the unit and looks each value up by index, instead of scanning every value
+    # of the period (measured: 4x faster for a province).
     dated = Q()
     for year, period_id in periods.items():
         date = structure_date(year, header.structure)

@@ -21,6 +21,7 @@ from tuyengiao.core.dates import today, valid_on
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import OrgUnit, UnitClosure
 from tuyengiao.plans.models import Direction, Indicator, IndicatorKind, Plan, TargetPeriod
+from tuyengiao.plans.selectors import targets_for
 from tuyengiao.reporting import rollup
 from tuyengiao.reporting.models import Category, DataElement, Period, Structure
 
@@ -36,9 +37,10 @@ STATUS_RANK = {"not_met": 0, "at_risk": 1, "no_data": 2, "on_track": 3, "met": 4
 NBSP = "\u00a0"
 
 
-def plan_for_unit(unit: OrgUnit, year: int) -> Plan | None:
-    """The unit's own plan for the year, or else that of its nearest ancestor (one query)."""
-    date = min(dt.date(year, 12, 31), today())
+def plan_for_unit(unit: OrgUnit, year: int, date: dt.date | None = None) -> Plan | None:
+    """The unit's own plan for the year, or else that of its nearest ancestor (one query).
+    Ancestors are those of `date`, by default the year's last day or today if earlier."""
+    date = date or min(dt.date(year, 12, 31), today())
     depth = UnitClosure.objects.filter(
         ancestor_id=OuterRef("unit_id"), descendant_id=unit.pk, **valid_on(date)
     ).values("depth")[:1]
@@ -52,8 +54,8 @@ def plan_for_unit(unit: OrgUnit, year: int) -> Plan | None:
 
 
 def plan_indicators(plan: Plan) -> list[Indicator]:
-    """The plan's indicators in order, with their targets (two queries)."""
-    return list(plan.indicators.prefetch_related("targets"))
+    """The plan's indicators in order (targets come from `targets_for`, through the cascade)."""
+    return list(plan.indicators.all())
 
 
 def is_term(indicator: Indicator) -> bool:
@@ -206,11 +208,11 @@ def figures(
         return sum(found) if found else None
 
     grid: Grid = {}
+    targets = targets_for(plan)
     for indicator in indicators:
         term = is_term(indicator)
-        targets = {t.year: t.value for t in indicator.targets.all()}
         for year in wanted:
-            target = targets.get(None if term else year)
+            target = targets.get((indicator.code, None if term else year))
             for unit_id in units:
                 if not counted(unit_id, year):
                     grid[(unit_id, indicator.code, year)] = Figure(
