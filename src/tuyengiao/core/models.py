@@ -42,3 +42,31 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class OutboxMessage(models.Model):
+    """A message the embedded mode keeps instead of sending (no mail server configured): the
+    outbox page shows what would have gone out. Written by `core.mail.OutboxBackend` only."""
+
+    to = models.TextField(_("to"))  # the recipients, comma-separated
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Recipients, subject and body without diacritics, for the outbox search.
+    search_key = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.to}: {self.subject}"

@@ -1,6 +1,10 @@
 """Core pages: the outbox of messages in the embedded mode."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from tuyengiao.core import views
 
 app_name = "core"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.outbox, name="outbox"),
+]

@@ -1,0 +1,42 @@
+"""The outbox: messages the embedded mode kept instead of sending, for administrators and
+provincial staff."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from tuyengiao.core.models import OutboxMessage
+from tuyengiao.core.text import search_terms
+
+
+class OutboxSearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Recipient, subject or text"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+@login_required
+@require_GET
+def outbox(request: HttpRequest) -> HttpResponse:
+    # The roles that read the audit log (core does not import accounts: asked by attribute).
+    if not getattr(request.user, "can_view_audit", False):
+        raise PermissionDenied(_("Only administrators and provincial staff can read the outbox."))
+    form = OutboxSearchForm(request.GET)
+    found = OutboxMessage.objects.select_related("sent_by").order_by("-created_at", "-id")
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    for term in search_terms(query):
+        found = found.filter(search_key__contains=term)
+    page = Paginator(found, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/outbox.html", {"form": form, "page_obj": page})
