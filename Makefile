@@ -26,8 +26,8 @@ install: $(VENV)/.installed ## create or update .venv with the `tuyengiao` comma
 
 install-dev: $(VENV)/.installed-dev ## install the test and lint tools too
 
-browser: ## install Debian's chromium for the browser tests (if missing)
-	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium
+browser: ## install Debian's chromium and gettext for the tests (if missing)
+	@./scripts/install-test-tools
 
 run: install ## migrate, load the Ninh Bình demo on first start, serve at http://127.0.0.1:$(PORT)
 	$(BIN)/tuyengiao migrate --noinput
@@ -54,8 +54,9 @@ format: install-dev ## format the code
 screenshots: install-dev browser ## refresh the README's screenshot from the demo
 	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q tests/e2e/test_demo_pages.py
 
-bench: install-dev ## benchmarks: hierarchy at national scale (SQLite, PostgreSQL) and Excel import
+bench: install-dev ## benchmarks: hierarchy and rollup at national scale (SQLite, PostgreSQL), Excel import
 	$(BIN)/python -m tests.bench.bench_hierarchy $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.bench_rollup $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_excel
 
 messages: install-dev ## refresh the Vietnamese catalogue from the source strings and compile it
