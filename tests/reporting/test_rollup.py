@@ -427,3 +427,24 @@ def test_a_move_recorded_ahead_changes_todays_structure_when_it_takes_effect(
         assert total(tree.education, members, y2024, Structure.CURRENT) == 900
         assert total(tree.district, members, y2024, Structure.CURRENT) is None
         assert rollup.differences() == []
+
+
+def test_values_write_stores_new_figures_with_version_author_and_time(tree, members, admin_user):
+    y2024 = _period(2024)
+    members.by_sex = True
+    members.save()
+    women = (members, "female")
+    values_write(admin_user, unit=tree.school_a, period=y2024, cells={(members, ""): 40, women: 25})
+    first = {v.category: v for v in DataValue.objects.filter(unit=tree.school_a)}
+    assert {c: (v.value, v.version) for c, v in first.items()} == {"": (40, 1), "female": (25, 1)}
+
+    changed = values_write(
+        None, unit=tree.school_a, period=y2024, cells={(members, ""): 45, women: 25}
+    )
+
+    assert changed == 1  # the unchanged figure is not touched
+    stored = {v.category: v for v in DataValue.objects.filter(unit=tree.school_a)}
+    assert (stored[""].value, stored[""].version, stored[""].updated_by) == (45, 2, None)
+    assert stored[""].updated_at > first[""].updated_at
+    assert (stored["female"].version, stored["female"].updated_by) == (1, admin_user)
+    assert total(tree.province, members, y2024) == 45 + 25

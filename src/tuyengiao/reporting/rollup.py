@@ -393,9 +393,11 @@ def rebuild() -> int:
     """Recompute every cached sum from raw values; returns how many rows the cache holds."""
     state = _state()
     date = today()
-    Aggregate.objects.all().delete()
     cte, select, params = _derive_sql(date)
     with _holder_map(date), connection.cursor() as cursor:
+        # Millions of rows: TRUNCATE (transactional on PostgreSQL) rather than DELETE.
+        empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+        cursor.execute(f"{empty} {_AGG}")
         if connection.vendor == "postgresql":
             # Millions of values are grouped twice: sorts and hashes in memory, not on disk.
             cursor.execute("SET LOCAL work_mem = '256MB'")

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -229,6 +229,25 @@ def value_clear(
 Cells = dict[tuple[DataElement, str], int | None]
 
 
+def _values_update(rows: list[DataValue], actor: User | None, now: dt.datetime) -> None:
+    """Store the new figures of rows locked by the caller in one UPDATE … FROM (VALUES …):
+    Django's bulk_update builds a CASE per row, and took half a form's time (measured)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(DataValue._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(rows))
+    params: list[Any] = [actor.pk if actor else None, connection.ops.adapt_datetimefield_value(now)]
+    params += [p for row in rows for p in (row.pk, row.value)]
+    # VALUES columns are named column1… in both SQLite and PostgreSQL.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET value = d.column2, version = {table}.version + 1, "  # noqa: S608
+            f"updated_by_id = %s, updated_at = %s FROM (VALUES {values}) AS d "
+            f"WHERE {table}.id = d.column1",
+            params,
+        )
+
+
 @transaction.atomic
 def values_write(actor: User | None, *, unit: OrgUnit, period: Period, cells: Cells) -> int:
     """Record many figures of one unit and period at once (a form's worth), with their rollup
@@ -274,7 +293,7 @@ def values_write(actor: User | None, *, unit: OrgUnit, period: Period, cells: Ce
         after = {"value": value, "element": element.code, "period": period.code}
         audits.append((row, unit, {"value": before} if before is not None else None, after))
     DataValue.objects.bulk_create(created)
-    DataValue.objects.bulk_update(updated, ["value", "updated_by", "version", "updated_at"])
+    _values_update(updated, actor, now)
     audit_record_many(actor, action="value.set", entries=audits)
     DataValue.objects.filter(pk__in=[r.pk for r in removed]).delete()
     rollup.add_many(changes)
