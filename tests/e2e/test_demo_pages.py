@@ -26,3 +26,8 @@ def test_demo_province_officer_sees_the_merged_province(page: Page, live_server,
     page.goto(f"{live_server.url}/orgs/u/HNA/")
     expect(page.locator("body")).to_contain_text("Liên đoàn Lao động tỉnh Ninh Bình")
     shot(page, "demo-merged-province")
+    page.goto(f"{live_server.url}/dashboard/?year=2025")
+    expect(page.locator("table").first).to_contain_text("T2.1b")
+    path = shot(page, "demo-dashboard")
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS"):
+        Path("docs/screenshots/dashboard.png").write_bytes(path.read_bytes())

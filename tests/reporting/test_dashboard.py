@@ -332,6 +332,8 @@ def test_home_opens_the_scope_unit_or_the_top_of_the_tree(tree, upper_officer, a
     assert response.status_code == 302 and response.url == reverse("dashboard:unit", args=["GD"])
     response = client_for(admin_user).get(reverse("dashboard:home"))
     assert response.url == reverse("dashboard:unit", args=["VN"])
+    asked = client_for(upper_officer).get(reverse("dashboard:home"), {"year": "2024"})
+    assert asked.url == reverse("dashboard:unit", args=["GD"]) + "?year=2024"
 
 
 # --- exports ---------------------------------------------------------------------------------

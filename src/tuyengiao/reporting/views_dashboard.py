@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from tuyengiao.accounts.http import acting_user
@@ -52,7 +53,11 @@ def home(request: HttpRequest) -> HttpResponse:
     code = dashboard.root_code_for_user(acting_user(request))
     if code is None:
         raise Http404
-    return redirect("dashboard:unit", code=code)
+    # The year and structure asked for carry over to the unit's page.
+    query = request.GET.urlencode()
+    return redirect(
+        reverse("dashboard:unit", kwargs={"code": code}) + (f"?{query}" if query else "")
+    )
 
 
 @login_required
