@@ -31,6 +31,7 @@ browser: ## install Debian's chromium and gettext for the tests (if missing)
 
 run: install ## migrate, load the Ninh Bình demo on first start, serve at http://127.0.0.1:$(PORT)
 	$(BIN)/tuyengiao migrate --noinput
+	$(BIN)/tuyengiao load_reference
 	$(BIN)/tuyengiao load_demo --if-empty
 	$(BIN)/tuyengiao collectstatic --noinput --verbosity 0
 	$(BIN)/tuyengiao serve --port $(PORT)

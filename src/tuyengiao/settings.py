@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tuyengiao.orgs",
     "tuyengiao.plans",
     "tuyengiao.reporting",
+    "tuyengiao.activities",
     "tuyengiao.web",
 ]
 

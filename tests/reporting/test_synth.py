@@ -21,7 +21,7 @@ PARTS = {
     "key_officials_briefed": "key_officials",
     "members_briefed": "members",
     "workers_learning": "workers_in_union_enterprises",
-    "units_cultural_standard": "units_registered",
+    "units_cultural_standard": "units_with_union",
     "enterprises_cultural_standard": "enterprises_with_union",
     "families_cultural": "member_families",
 }

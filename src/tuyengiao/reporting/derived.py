@@ -8,6 +8,7 @@ element is marked `source: records` so forms show it read-only."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from tuyengiao.orgs.models import OrgUnit
 from tuyengiao.reporting import periods
 from tuyengiao.reporting.models import DataElement, Period, PeriodType
 from tuyengiao.reporting.services import period_get, values_write
+
+logger = logging.getLogger(__name__)
 
 # (unit, period) → the count, or None when there is nothing to count
 Producer = Callable[[OrgUnit, Period], int | None]
@@ -50,7 +53,11 @@ def refresh(code: str, *, unit: OrgUnit, days: Iterable[dt.date]) -> int:
     one of `days` — the record's dates before and after the change. Returns how many figures
     changed. The caller has already checked the acting user may change the record."""
     derivation = _REGISTRY[code]
-    element = DataElement.objects.get(code=code)
+    element = DataElement.objects.filter(code=code).first()
+    if element is None:
+        # Reference data not loaded (`tuyengiao load_reference`): no indicator can use it.
+        logger.warning("element %s is not loaded: figure not counted for unit %s", code, unit.pk)
+        return 0
     changed = 0
     codes = {periods.code_for(kind, day) for kind in derivation.kinds for day in days}
     for period_code in sorted(codes):

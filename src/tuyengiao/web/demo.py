@@ -33,8 +33,8 @@ from tuyengiao.orgs.models import (
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
-from tuyengiao.reporting.services import datasets_ensure, elements_ensure
 from tuyengiao.web.demo_figures import load_figures
+from tuyengiao.web.reference import load_reference
 
 DEMO_PASSWORD = "demo@2026"  # noqa: S105 - demo accounts only exist with demo data
 START = dt.date(2023, 1, 1)
@@ -356,8 +356,7 @@ def load_demo() -> list[DemoAccount]:
         schools |= _province(b, national, prefix, name, tax, districts)
     _reorganise_2025(schools)
     _people(b)
-    elements_ensure()
-    datasets_ensure()
+    load_reference()
     plan_load(
         None,
         spec=parse_plan(SEED_PLAN.read_text(encoding="utf-8")),

@@ -253,7 +253,7 @@ def _figures(p: Profile, period: Period) -> dict[str, int]:
     reached = registered and not p.never_cultural
     families = _split(members, p.families)
     values |= {
-        "units_registered": registered,
+        "units_with_union": registered,
         "units_cultural_standard": int(reached and p.cultural_rank < UNITS_CULTURAL[year]),
         "member_families": families,
         "families_cultural": _split(
