@@ -135,10 +135,26 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if os.environ.get("S3_BUCKET"):
+    # Activity photos and documents in any S3-compatible store (`pip install tuyengiao[s3]`);
+    # they stay private: the app serves them to whoever may read the activity, never by URL.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 
@@ -157,6 +173,9 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "50"))
+# Photos and documents of activities: at most this size each, this many per activity.
+ACTIVITY_FILE_MAX_BYTES = int(os.environ.get("ACTIVITY_FILE_MAX_BYTES", str(10 * 1024 * 1024)))
+ACTIVITY_FILES_MAX = int(os.environ.get("ACTIVITY_FILES_MAX", "30"))
 
 # Mail: through the SMTP server named by EMAIL_HOST; without one (the embedded mode) messages
 # are kept in the outbox page instead of leaving the machine.

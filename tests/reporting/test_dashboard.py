@@ -17,13 +17,13 @@ from openpyxl import load_workbook
 
 from tests.conftest import _unit, client_for
 from tuyengiao.core.models import AuditEntry
+from tuyengiao.core.xlsx import safe_text
 from tuyengiao.orgs.models import UnitKind
 from tuyengiao.orgs.services import unit_merge
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
 from tuyengiao.reporting import dashboard
 from tuyengiao.reporting.charts import trend_svg
-from tuyengiao.reporting.dashboard_export import safe_text
 from tuyengiao.reporting.models import DataElement, DataValue, Structure
 from tuyengiao.reporting.services import elements_ensure, value_set, year_period
 

@@ -1,38 +1,31 @@
-"""The dashboard tables as .xlsx: the unit's indicators, the child breakdown, the raw values.
-
-Text is written as text and any cell starting with = + - @ (or a tab or carriage return) gets
-a leading apostrophe, so nothing typed into a name becomes a formula. Every export is audited."""
+"""The dashboard tables as .xlsx: the unit's indicators, the child breakdown, the raw values,
+written by core.xlsx (formula-safe text). Every export is audited."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.services import audit_record
+from tuyengiao.core.xlsx import (  # noqa: F401 (XLSX, COUNT_FORMAT, safe_text: for its callers)
+    COUNT_FORMAT,
+    DATETIME_FORMAT,
+    PERCENT_FORMAT,
+    XLSX,
+    Columns,
+    Line,
+    filename,
+    safe_text,
+    table_workbook,
+)
 from tuyengiao.reporting.dashboard import Breakdown, Dashboard, Drill, Header
 from tuyengiao.reporting.indicators import Figure
 from tuyengiao.reporting.models import Category, Structure
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PERCENT_FORMAT = '0.0" %"'
-COUNT_FORMAT = "#,##0"
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
 
 @dataclass(frozen=True)
@@ -42,64 +35,11 @@ class Export:
     rows: int
 
 
-def safe_text(value: str) -> str:
-    """Text that a spreadsheet will never read as a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str = "") -> Cell:
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=safe_text(value))
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).replace(tzinfo=None)
-        number_format = number_format or DATETIME_FORMAT
-    elif isinstance(value, Decimal):
-        value = float(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-Columns = list[tuple[str, int]]  # header, width
-Line = list[tuple[Any, str]]  # value, number format
-
-
-def _workbook(title: str, heading: str, columns: Columns, lines: Iterable[Line]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, (_header, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
-    bold = Font(bold=True)
-    first = _cell(sheet, heading)
-    first.font = bold
-    sheet.append([first])
-    header = []
-    for label, _width in columns:
-        cell = _cell(sheet, label)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for line in lines:
-        sheet.append([_cell(sheet, value, fmt) for value, fmt in line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _heading(header: Header, *parts: str) -> str:
     structure = Structure(header.structure).label
     return " · ".join(
         [f"{header.name} ({header.unit.code})", str(header.year), str(structure), *parts]
     )
-
-
-def _filename(prefix: str, *parts: object) -> str:
-    raw = "-".join(str(p) for p in (prefix, *parts) if p)
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", raw).strip("-") + ".xlsx"
 
 
 def _figure_cells(figure: Figure) -> Line:
@@ -151,10 +91,10 @@ def export_dashboard(user: User, dashboard: Dashboard) -> Export:
         value_format = PERCENT_FORMAT if f.is_percentage else COUNT_FORMAT
         trend = [(t.value, value_format) for t in row.trend]
         lines.append([(f.indicator.code, ""), (f.indicator.name, ""), *_figure_cells(f), *trend])
-    content = _workbook(_("Indicators"), _heading(header), columns, lines)
+    content = table_workbook(_("Indicators"), _heading(header), columns, lines)
     _record(user, header, "indicators", len(lines))
     return Export(
-        _filename("chi-tieu", header.unit.code, header.year, header.structure), content, len(lines)
+        filename("chi-tieu", header.unit.code, header.year, header.structure), content, len(lines)
     )
 
 
@@ -164,10 +104,10 @@ def export_children(user: User, breakdown: Breakdown) -> Export:
     columns = [(_("Code"), 14), (_("Unit"), 50), *_figure_columns()]
     lines = [[(r.code, ""), (r.name, ""), *_figure_cells(r.figure)] for r in breakdown.rows]
     heading = _heading(header, f"{code} {indicator.name}" if indicator else "")
-    content = _workbook(_("Units under it"), heading, columns, lines)
+    content = table_workbook(_("Units under it"), heading, columns, lines)
     _record(user, header, "children", len(lines), indicator=code, query=breakdown.query)
     return Export(
-        _filename("don-vi-truc-thuoc", header.unit.code, code, header.year, header.structure),
+        filename("don-vi-truc-thuoc", header.unit.code, code, header.year, header.structure),
         content,
         len(lines),
     )
@@ -206,10 +146,10 @@ def export_values(user: User, drill: Drill) -> Export:
             ]
 
     heading = _heading(header, f"{code} {indicator.name}" if indicator else "")
-    content = _workbook(_("Raw values"), heading, columns, lines())
+    content = table_workbook(_("Raw values"), heading, columns, lines())
     _record(user, header, "values", count, indicator=code, query=drill.query)
     return Export(
-        _filename("so-lieu", header.unit.code, code, header.year, header.structure),
+        filename("so-lieu", header.unit.code, code, header.year, header.structure),
         content,
         count,
     )

@@ -1,0 +1,179 @@
+"""Reads of activities, scoped to the acting user: the gate to one activity, the filtered list
+(pages, the calendar, exports and the API all use it), and the choices a form offers.
+
+Scope follows orgs.access: a user reads the activities of every unit that was ever in their
+subtree (history stays readable; after the 2025 merger a province sees what the units it took
+over did before), and records or changes them for units in the subtree today."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tuyengiao.accounts.models import User
+from tuyengiao.activities.models import Activity, Campaign, Topic
+from tuyengiao.core.dates import today
+from tuyengiao.core.text import search_terms
+from tuyengiao.orgs import access, hierarchy
+from tuyengiao.orgs.models import OrgUnit
+from tuyengiao.orgs.selectors import unit_for_user
+from tuyengiao.plans.models import PlanTask
+
+
+def activity_for_user(user: User, activity_id: int, *, write: bool = False) -> Activity:
+    """The gate to one activity: 404 if there is no such id, 403 if its organiser is outside
+    the user's scope (for `write`, outside it today or without an editing role)."""
+    activity = (
+        Activity.objects.select_related("organiser", "task", "campaign", "enterprise", "created_by")
+        .filter(pk=activity_id)
+        .first()
+    )
+    if activity is None:
+        raise Http404(str(activity_id))
+    unit = activity.organiser
+    access.require(access.can_write(user, unit) if write else access.can_read(user, unit))
+    return activity
+
+
+def campaign_for_user(user: User, code: str) -> Campaign:
+    """The gate to one campaign: readable by those who read its unit."""
+    campaign = Campaign.objects.select_related("unit").filter(code=code.strip().upper()).first()
+    if campaign is None:
+        raise Http404(code)
+    access.require(access.can_read(user, campaign.unit))
+    return campaign
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """What a list of activities is narrowed to; every field optional."""
+
+    unit: OrgUnit | None = None  # the unit and every unit ever under it
+    kind: str = ""
+    topic: str = ""  # topic code
+    task: str = ""  # task code (TASK-1 of any plan of the family)
+    campaign: Campaign | None = None
+    start: dt.date | None = None  # activities overlapping [start, end]
+    end: dt.date | None = None
+    query: str = ""
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, 1), dt.date(year, month, last)
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _in_scope(user: User, activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    root_id = access.scope_root_id(user)
+    if root_id is None:
+        return activities
+    return activities.filter(organiser_id__in=hierarchy.ever_descendant_ids(root_id))
+
+
+def activities_for_user(user: User, filters: ActivityFilter | None = None) -> QuerySet[Activity]:
+    """The activities the user may read, narrowed by `filters`, newest first. The organiser's
+    subtree is the one of any date (a unit that moved keeps its history where it was)."""
+    filters = filters or ActivityFilter()
+    found = _in_scope(user, Activity.objects.all())
+    if filters.unit is not None:
+        access.require(access.can_read(user, filters.unit))
+        found = found.filter(organiser_id__in=hierarchy.ever_descendant_ids(filters.unit.pk))
+    if filters.kind:
+        found = found.filter(kind=filters.kind)
+    if filters.topic:
+        found = found.filter(topics__code=filters.topic)
+    if filters.task:
+        found = found.filter(task__code=filters.task)
+    if filters.campaign is not None:
+        found = found.filter(campaign=filters.campaign)
+    if filters.start is not None:
+        found = found.filter(end_date__gte=filters.start)
+    if filters.end is not None:
+        found = found.filter(start_date__lte=filters.end)
+    for term in search_terms(filters.query):
+        found = found.filter(search_key__contains=term)
+    return found.select_related("organiser", "task", "campaign").order_by("-start_date", "-id")
+
+
+def calendar_for_user(
+    user: User, year: int, month: int, filters: ActivityFilter | None = None
+) -> dict[dt.date, list[Activity]]:
+    """The month's activities by day: each activity on every day of the month it runs."""
+    start, end = month_bounds(year, month)
+    base = filters or ActivityFilter()
+    narrowed = ActivityFilter(**{**base.__dict__, "start": start, "end": end})
+    days: dict[dt.date, list[Activity]] = {}
+    for activity in activities_for_user(user, narrowed).order_by("start_date", "id"):
+        day = max(activity.start_date, start)
+        while day <= min(activity.end_date, end):
+            days.setdefault(day, []).append(activity)
+            day += dt.timedelta(days=1)
+    return days
+
+
+def topics() -> QuerySet[Topic]:
+    return Topic.objects.all()
+
+
+def tasks_for_choice(user: User) -> QuerySet[PlanTask]:
+    """The tasks of the plans the user can see that cover this year, by code."""
+    year = today().year
+    root_id = access.scope_root_id(user)
+    plans = Q(plan__start_year__lte=year, plan__end_year__gte=year)
+    found = PlanTask.objects.filter(plans).select_related("plan")
+    if root_id is not None:
+        above = [v.unit_id for v in hierarchy.ancestors(root_id, today())]
+        found = found.filter(
+            Q(plan__unit_id__in=hierarchy.descendant_ids(root_id, today()))
+            | Q(plan__unit_id__in=above)
+        )
+    return found.order_by("plan__unit__code", "position")
+
+
+def campaigns_for_user(user: User, *, query: str = "") -> QuerySet[Campaign]:
+    """Campaigns run by units the user reads, or by units above them (which include them)."""
+    found = Campaign.objects.select_related("unit")
+    root_id = access.scope_root_id(user)
+    if root_id is not None:
+        above = [v.unit_id for v in hierarchy.ancestors(root_id, today())]
+        found = found.filter(
+            Q(unit_id__in=hierarchy.ever_descendant_ids(root_id)) | Q(unit_id__in=[root_id, *above])
+        )
+    for term in search_terms(query):
+        found = found.filter(search_key__contains=term)
+    return found.order_by("-start_date", "code")
+
+
+def filter_from(user: User, values: dict[str, str]) -> ActivityFilter:
+    """The filter described by a list's query (unit, kind, topic, task, campaign, year, month,
+    q): a unit outside the user's scope is refused (403), an unknown one is 404; an unknown
+    campaign matches nothing."""
+    unit = unit_for_user(user, values["unit"]) if values.get("unit") else None
+    campaign = None
+    if values.get("campaign"):
+        campaign = campaign_for_user(user, values["campaign"])
+    start = end = None
+    year = int(values["year"]) if values.get("year", "").isdigit() else None
+    month = int(values["month"]) if values.get("month", "").isdigit() else None
+    if year and month and 1 <= month <= 12:
+        start, end = month_bounds(year, month)
+    elif year:
+        start, end = year_bounds(year)
+    return ActivityFilter(
+        unit=unit,
+        kind=values.get("kind", ""),
+        topic=values.get("topic", ""),
+        task=values.get("task", "").upper(),
+        campaign=campaign,
+        start=start,
+        end=end,
+        query=values.get("q", ""),
+    )
