@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 
 from tuyengiao.accounts.models import User
 from tuyengiao.accounts.services import token_user
+from tuyengiao.activities.api import router as activities_router
 from tuyengiao.orgs.api import router as orgs_router
 from tuyengiao.reporting.api import router as reporting_router
 from tuyengiao.reporting.api_values import router as values_router
@@ -178,3 +179,4 @@ def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("", orgs_router)
 api.add_router("", reporting_router)
 api.add_router("", values_router)
+api.add_router("", activities_router)

@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
@@ -119,7 +120,7 @@ FIELDS = [
 ]
 
 
-def _tasks_allowed(organiser: OrgUnit, day: dt.date) -> Any:
+def tasks_allowed(organiser: OrgUnit, day: dt.date) -> QuerySet[PlanTask]:
     """The tasks of the plans of the organiser and of the units above it that cover the year:
     an activity serves its own unit's plan or one it implements."""
     above = hierarchy.ancestors(organiser.pk, min(day, today()))
@@ -196,7 +197,7 @@ def _check_links(data: ActivityInput, errors: dict[str, list[str]]) -> None:
 
 def _check_links_to_plan(data: ActivityInput, errors: dict[str, list[str]]) -> None:
     task = data.task
-    allowed = _tasks_allowed(data.organiser, data.start_date)
+    allowed = tasks_allowed(data.organiser, data.start_date)
     if task is not None and not allowed.filter(pk=task.pk).exists():
         _add(
             errors,
