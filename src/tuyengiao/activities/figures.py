@@ -152,15 +152,13 @@ def register_all() -> None:
 def refresh_activity(unit: OrgUnit, days: Iterable[dt.date]) -> int:
     """Recount the activity figures of `unit` for the years of `days` (an activity's start
     before and after a change)."""
-    days = list(days)
-    return sum(derived.refresh(code, unit=unit, days=days) for code in ACTIVITY_ELEMENTS)
+    return derived.refresh_many(ACTIVITY_ELEMENTS, unit=unit, days=days)
 
 
 def refresh_cultural(unit: OrgUnit, year: int) -> int:
     """Recount a grassroots union's T2.3 figures for a year, its denominators included."""
-    day = [dt.date(year, 6, 30)]
     codes = (*REGISTRY_ELEMENTS, *RECORD_ELEMENTS)
-    return sum(derived.refresh(code, unit=unit, days=day) for code in codes)
+    return derived.refresh_many(codes, unit=unit, days=[dt.date(year, 6, 30)])
 
 
 def refresh_registry(year: int) -> int:

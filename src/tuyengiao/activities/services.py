@@ -197,8 +197,7 @@ def _check_links(data: ActivityInput, errors: dict[str, list[str]]) -> None:
 
 def _check_links_to_plan(data: ActivityInput, errors: dict[str, list[str]]) -> None:
     task = data.task
-    allowed = tasks_allowed(data.organiser, data.start_date)
-    if task is not None and not allowed.filter(pk=task.pk).exists():
+    if task is not None and not tasks_allowed(data.organiser, data.start_date).filter(pk=task.pk):
         _add(
             errors,
             "task",
@@ -252,11 +251,17 @@ def _require_organiser(actor: User | None, organiser: OrgUnit) -> None:
     access.require(actor is None or access.can_write(actor, organiser))
 
 
-def _state(activity: Activity) -> dict[str, Any]:
+def _state(activity: Activity, data: ActivityInput | None = None) -> dict[str, Any]:
+    """What the audit keeps of an activity; its topics and links from `data` when given (they
+    were just written from it), else from the database."""
     state = snapshot(activity, [f for f in FIELDS if f not in ("organiser",)])
     state["organiser"] = activity.organiser.code
-    state["topics"] = sorted(activity.topics.values_list("code", flat=True))
-    state["links"] = list(activity.links.values_list("url", flat=True))
+    if data is not None:
+        state["topics"] = sorted(t.code for t in data.topics)
+        state["links"] = list(dict.fromkeys(url for url, _title in data.links))
+    else:
+        state["topics"] = sorted(activity.topics.values_list("code", flat=True))
+        state["links"] = list(activity.links.values_list("url", flat=True))
     return state
 
 
@@ -264,9 +269,19 @@ def _search_key(data: ActivityInput) -> str:
     return search_key(" ".join([data.title, data.audience, data.place, data.document]))[:1000]
 
 
-def _store(activity: Activity, data: ActivityInput) -> None:
-    activity.topics.set(data.topics)
-    activity.links.all().delete()
+def _store(activity: Activity, data: ActivityInput, *, new: bool = False) -> None:
+    """The activity's topics and links as in `data` (a new one has none to replace)."""
+    if new:
+        through = Activity.topics.through
+        through.objects.bulk_create(
+            [
+                through(activity_id=activity.pk, topic_id=t.pk)
+                for t in {t.pk: t for t in data.topics}.values()
+            ]
+        )
+    else:
+        activity.topics.set(data.topics)
+        activity.links.all().delete()
     seen: set[str] = set()
     rows = []
     for url, title in data.links:
@@ -274,6 +289,16 @@ def _store(activity: Activity, data: ActivityInput) -> None:
             seen.add(url)
             rows.append(ActivityLink(activity=activity, url=url, title=clean(title)[:300]))
     ActivityLink.objects.bulk_create(rows)
+
+
+# Relations `_validate` has resolved to rows already: not looked up again by full_clean.
+_RESOLVED = ["topics", "organiser", "task", "campaign", "enterprise", "created_by"]
+
+
+def _clean(activity: Activity) -> None:
+    """Field checks (lengths, choices). The check constraints are not queried for: `_validate`
+    has said the same in Vietnamese by field, and the database enforces them on save."""
+    activity.full_clean(exclude=_RESOLVED, validate_constraints=False)
 
 
 @transaction.atomic
@@ -284,11 +309,15 @@ def activity_create(actor: User | None, *, data: ActivityInput) -> Activity:
     activity = Activity(**{name: getattr(data, name) for name in FIELDS})
     activity.search_key = _search_key(data)
     activity.created_by = actor if actor and actor.pk else None
-    activity.full_clean(exclude=["topics"])
+    _clean(activity)
     activity.save()
-    _store(activity, data)
+    _store(activity, data, new=True)
     audit_record(
-        actor, action="activity.create", obj=activity, unit=data.organiser, after=_state(activity)
+        actor,
+        action="activity.create",
+        obj=activity,
+        unit=data.organiser,
+        after=_state(activity, data),
     )
     figures.refresh_activity(data.organiser, [data.start_date])
     return activity
@@ -310,7 +339,7 @@ def activity_update(
     for name in FIELDS:
         setattr(stored, name, getattr(data, name))
     stored.search_key = _search_key(data)
-    stored.full_clean(exclude=["topics"])
+    _clean(stored)
     save_versioned(stored, version, [*FIELDS, "search_key", "updated_at"])
     _store(stored, data)
     audit_record(
@@ -319,7 +348,7 @@ def activity_update(
         obj=stored,
         unit=stored.organiser,
         before=before,
-        after=_state(stored),
+        after=_state(stored, data),
     )
     figures.refresh_activity(old_unit, [old_day, data.start_date])
     if data.organiser.pk != old_unit.pk:

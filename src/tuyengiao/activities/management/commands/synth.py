@@ -1,5 +1,6 @@
-"""`tuyengiao synth`: generate a national-scale synthetic union tree (see orgs.synth) and, with
-`--years`, the figures of every grassroots unit for those years (see reporting.synth)."""
+"""`tuyengiao synth`: generate a national-scale synthetic union tree (see orgs.synth); with
+`--years`, the figures of every grassroots unit for those years (see reporting.synth); with
+`--activities N`, N activities over the tree (see activities.synth)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from tuyengiao.activities import synth as activities
 from tuyengiao.orgs import synth
 from tuyengiao.orgs.models import OrgUnit
 from tuyengiao.reporting import synth as values
@@ -30,6 +32,12 @@ class Command(BaseCommand):
             help="also generate figures for these years, e.g. 2023-2028 (yearly and half-yearly)",
         )
         parser.add_argument(
+            "--activities",
+            type=int,
+            default=0,
+            help="also generate this many activities over the years (default 2023-2026)",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="delete every unit, version, closure row, restructuring and figure first",
@@ -43,6 +51,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if options["force"] and OrgUnit.objects.exists():
+                    activities.wipe()
                     values.wipe()
                 result = synth.synth(
                     grassroots=options["grassroots"],
@@ -68,10 +77,16 @@ class Command(BaseCommand):
             f"Time: {s['total']:.1f} s (wipe {s['wipe']:.1f}, insert {s['insert']:.1f}, "
             f"closure {s['closure']:.1f}, merge {s['merge']:.1f})."
         )
-        if years is None:
-            return
+        if years is not None:
+            self._figures(years, options["seed"])
+        if options["activities"]:
+            # Their years: those asked for, but only up to this year (activities are done).
+            spans = years or range(2023, 2027)
+            self._activities(options["activities"], spans, options["seed"])
+
+    def _figures(self, years: range, seed: int) -> None:
         try:
-            figures = values.synth_values(years=years, seed=options["seed"])
+            figures = values.synth_values(years=years, seed=seed)
         except values.ValuesRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         self.stdout.write(
@@ -79,4 +94,12 @@ class Command(BaseCommand):
             f"({figures.periods[0]} … {figures.periods[-1]}) in "
             f"{figures.seconds['values']:.1f} s; rollup rebuilt ({figures.aggregates:,} cached "
             f"sums) in {figures.seconds['rebuild']:.1f} s."
+        )
+
+    def _activities(self, count: int, years: range, seed: int) -> None:
+        made = activities.synth_activities(count=count, years=years, seed=seed)
+        self.stdout.write(
+            f"Wrote {made.activities:,} activities ({made.topic_rows:,} topic links) in "
+            f"{made.seconds['activities']:.1f} s; {made.figures:,} figures in "
+            f"{made.seconds['figures']:.1f} s."
         )
