@@ -135,3 +135,10 @@ def test_a_stale_version_is_refused(tree, reference, upper_officer):
             upper_officer, unit=tree.school_a, year=2025, data=CulturalInput(families=99), version=1
         )
     assert CulturalRecord.objects.get().families == 12
+
+
+def test_the_nightly_task_writes_this_years_denominators(tree, reference):
+    from tuyengiao.activities.tasks import refresh_registry_denominators
+
+    refresh_registry_denominators.call_local()
+    assert DataValue.objects.filter(element__code=figures.UNITS, period__code="2026").count() == 3
