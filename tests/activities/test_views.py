@@ -124,7 +124,7 @@ def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert field in errors and words in " ".join(errors[field]), errors
-    assert f'<p class="error" role="alert">' in response.content.decode()
+    assert '<p class="error" role="alert">' in response.content.decode()
     assert not Activity.objects.exists()
 
 
@@ -263,3 +263,20 @@ def test_list_pages_in_a_fixed_number_of_queries(
     client.get(reverse("activities:list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("activities:list"))
+
+
+def test_a_district_sees_its_own_part_of_the_provinces_campaign(
+    tree, reference, province_officer, outsider
+):
+    from tuyengiao.activities.services import workers_month_ensure
+
+    month = workers_month_ensure(province_officer, unit=tree.province, year=2025)
+    may = {"start_date": dt.date(2025, 5, 5), "end_date": dt.date(2025, 5, 5), "campaign": month}
+    activity_create(None, data=describe(tree.garment, title="Đối thoại tháng Công nhân", **may))
+    activity_create(None, data=describe(tree.school_a, title="Tuyên truyền tháng Công nhân", **may))
+    district = client_for(outsider).get(reverse("activities:list"), {"campaign": month.code})
+    assert _titles(district) == ["Đối thoại tháng Công nhân"]
+    province = client_for(province_officer).get(
+        reverse("activities:list"), {"campaign": month.code}
+    )
+    assert len(_titles(province)) == 2

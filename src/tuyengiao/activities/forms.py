@@ -26,6 +26,8 @@ from tuyengiao.core.forms import VNDateField
 from tuyengiao.orgs.models import OrgUnit
 
 FIRST_YEAR = 2023
+# The plan's term: its years stay choosable even before they start.
+LAST_YEAR = 2028
 
 
 def _label(name: str) -> str:
@@ -175,7 +177,8 @@ class ActivityForm(forms.Form):
 
 
 def year_choices() -> list[tuple[str, str]]:
-    return [(str(y), str(y)) for y in range(today().year + 1, FIRST_YEAR - 1, -1)]
+    last = max(today().year + 1, LAST_YEAR)
+    return [(str(y), str(y)) for y in range(last, FIRST_YEAR - 1, -1)]
 
 
 class ActivityFilterForm(forms.Form):

@@ -11,8 +11,10 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.activities.models import Activity, Campaign, Topic
@@ -40,12 +42,30 @@ def activity_for_user(user: User, activity_id: int, *, write: bool = False) -> A
 
 
 def campaign_for_user(user: User, code: str) -> Campaign:
-    """The gate to one campaign: readable by those who read its unit."""
+    """The gate to one campaign: readable by those who read its unit, and by those whose
+    scope it includes (a district takes part in its province's Workers' Month; what it sees
+    of it is narrowed to its own scope by every list)."""
+    return campaign_seen_by(user, code)[0]
+
+
+def campaign_seen_by(user: User, code: str) -> tuple[Campaign, OrgUnit]:
+    """The campaign through its gate, and the unit the user sees it from: its own unit for
+    those who read that unit, else the user's scope unit (one access check either way)."""
     campaign = Campaign.objects.select_related("unit").filter(code=code.strip().upper()).first()
     if campaign is None:
         raise Http404(code)
-    access.require(access.can_read(user, campaign.unit))
-    return campaign
+    if access.can_read(user, campaign.unit):
+        return campaign, campaign.unit
+    scope = user.scope_unit
+    if scope is None or not takes_part(user, campaign):
+        raise PermissionDenied(_("This unit is outside your scope."))
+    return campaign, scope
+
+
+def takes_part(user: User, campaign: Campaign) -> bool:
+    """Whether the user's scope unit is under the campaign's unit today."""
+    root_id = access.scope_root_id(user)
+    return root_id is not None and hierarchy.is_under(campaign.unit_id, root_id, today())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,114 @@
+"""Campaign pages: the list with a search and the form for a new campaign, this year's
+Workers' Month of the province, a campaign's dashboard and its .xlsx export. Thin: parse, call
+a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tuyengiao.accounts.http import acting_user
+from tuyengiao.activities import campaign_selectors as selectors
+from tuyengiao.activities import services
+from tuyengiao.activities.forms_campaigns import CampaignForm, SearchForm
+from tuyengiao.core.dates import today
+from tuyengiao.core.forms import add_service_errors
+from tuyengiao.core.xlsx import XLSX
+from tuyengiao.reporting.dashboard_export import Export
+
+
+def xlsx_response(export: Export) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    form = None
+    if user.can_restructure:
+        initial = {"unit": user.scope_unit.code if user.scope_unit else ""}
+        form = CampaignForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only an upper level can start a campaign."))
+        if form.is_valid():
+            try:
+                unit = selectors.unit_to_run_campaign(user, form.cleaned_data["unit"])
+                campaign = services.campaign_create(user, unit=unit, **form.service_kwargs())
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The campaign %(name)s has been created.") % {"name": campaign}
+                )
+                return redirect("activities_campaigns:dashboard", code=campaign.code)
+    search = SearchForm(request.GET)
+    campaigns = selectors.campaigns_page(user, query=search.query())
+    page = Paginator(campaigns, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/campaign_list.html",
+        {
+            "search": search,
+            "form": form,
+            "page_obj": page,
+            "workers_month": selectors.workers_month_for_user(user),
+            "today": today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def workers_month(request: HttpRequest) -> HttpResponse:
+    """This year's Workers' Month of the user's province: created once, then opened."""
+    user = acting_user(request)
+    offer = selectors.workers_month_for_user(user)
+    if offer is None:
+        raise PermissionDenied(_("Only the provincial federation starts its Workers' Month."))
+    if offer.campaign is not None:
+        messages.info(request, _("This year's Workers' Month already exists."))
+        return redirect("activities_campaigns:dashboard", code=offer.campaign.code)
+    campaign = services.workers_month_ensure(user, unit=offer.province, year=offer.year)
+    messages.success(request, _("The campaign %(name)s has been created.") % {"name": campaign})
+    return redirect("activities_campaigns:dashboard", code=campaign.code)
+
+
+@login_required
+@require_GET
+def campaign_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    user = acting_user(request)
+    data = selectors.campaign_dashboard_for_user(user, code, request.GET.get("unit", ""))
+    search = SearchForm(request.GET)
+    idle = selectors.idle_units(data, query=search.query())
+    page = Paginator(idle, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "activities/campaign_dashboard.html",
+        {
+            "data": data,
+            "campaign": data.campaign,
+            "search": search,
+            "page_obj": page,
+            "list_url": reverse("activities:list"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def campaign_export(request: HttpRequest, code: str) -> HttpResponse:
+    user = acting_user(request)
+    data = selectors.campaign_dashboard_for_user(user, code, request.GET.get("unit", ""))
+    return xlsx_response(selectors.campaign_export(user, data))
