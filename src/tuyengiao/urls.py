@@ -17,6 +17,12 @@ urlpatterns = [
     path("reports/excel/", include("tuyengiao.reporting.urls_excel")),
     path("reports/status/", include("tuyengiao.reporting.urls_status")),
     path("reports/", include("tuyengiao.reporting.urls")),
+    # The more specific prefixes first: activities/<id>/ would take them.
+    path("activities/campaigns/", include("tuyengiao.activities.urls_campaigns")),
+    path("activities/progress/", include("tuyengiao.activities.urls_progress")),
+    path("activities/trainings/", include("tuyengiao.activities.urls_trainings")),
+    path("activities/cultural/", include("tuyengiao.activities.urls_cultural")),
+    path("activities/", include("tuyengiao.activities.urls")),
     path("outbox/", include("tuyengiao.core.urls")),
     path("api/v1/", api.urls),
 ]
