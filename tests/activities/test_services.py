@@ -266,3 +266,11 @@ def test_attendance_is_for_courses_and_registered_people(tree, reference, upper_
         )
     )
     assert "people" in found
+
+
+def test_an_event_that_becomes_a_session_no_longer_counts(tree, reference, upper_officer):
+    activity = activity_create(upper_officer, data=event(tree.school_a))
+    assert figure(tree.education, figures.EVENTS, 2025) == 1
+    activity_update(upper_officer, activity=activity, data=describe(tree.school_a), version=1)
+    assert figure(tree.education, figures.EVENTS, 2025) is None
+    assert not rollup.differences()

@@ -1,9 +1,10 @@
-"""The Ninh Bình demo: the 2025 reorganisation as the issue describes it, and three and a half
-years of reports that make the dashboards tell a story.
+"""The Ninh Bình demo: the 2025 reorganisation as the issue describes it, three and a half
+years of reports, and the records of the work itself (activities, Workers' Months, trainings,
+cultural-standard records) that make the dashboards tell a story.
 
-The demo is loaded once for the module (it writes some three thousand reports through the
-report services) inside a transaction rolled back at the end; each test runs in its own
-savepoint. The clock is the day the demo was written for."""
+The demo is loaded once for the module (it writes some three thousand reports and over a
+thousand activities through the services) inside a transaction rolled back at the end; each
+test runs in its own savepoint. The clock is the day the demo was written for."""
 
 import datetime as dt
 from collections import defaultdict
@@ -17,12 +18,23 @@ from django.core.management import call_command
 from django.db import transaction
 
 from tuyengiao.accounts.models import User
+from tuyengiao.activities.models import (
+    Activity,
+    ActivityKind,
+    Attendance,
+    Campaign,
+    CampaignKind,
+    CulturalRecord,
+    EventKind,
+    EventLevel,
+    TrainingKind,
+)
 from tuyengiao.core.models import AuditEntry
 from tuyengiao.orgs import hierarchy
-from tuyengiao.orgs.models import OrgUnit, UnitKind
+from tuyengiao.orgs.models import EnterpriseKind, OrgUnit, UnitKind
 from tuyengiao.reporting import rollup
 from tuyengiao.reporting.indicators import figures_for_user
-from tuyengiao.reporting.models import DataValue, Period, Report, ReportStatus
+from tuyengiao.reporting.models import DataValue, ElementSource, Period, Report, ReportStatus
 from tuyengiao.reporting.report_services import check_open
 
 TODAY = dt.datetime(2026, 11, 25, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -120,23 +132,21 @@ def test_every_grassroots_unit_reported_every_period_of_2023_to_2025(demo):
         "demo-upper",
         "demo-province",
     }
-    # The province's own report: one propaganda training a year.
-    trainings = DataValue.objects.filter(
-        unit__code="NB", element__code="propaganda_trainings_provincial"
-    )
-    assert sorted(trainings.values_list("period__code", "value")) == [
-        ("2023", 1),
-        ("2024", 1),
-        ("2025", 1),
-    ]
+
+
+def _grassroots_values(source: str) -> dict[tuple[str, str], dict[str, int]]:
+    """{(unit code, period code): {element[:category]: value}} of the grassroots units, for
+    the elements typed on forms or those counted from records."""
+    values: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for unit, period, element, category, value in DataValue.objects.filter(
+        unit__kind=UnitKind.GRASSROOTS, element__source=source
+    ).values_list("unit__code", "period__code", "element__code", "category", "value"):
+        values[(unit, period)][f"{element}:{category}" if category else element] = value
+    return values
 
 
 def test_figures_are_plausible(demo):
-    values = defaultdict(dict)
-    for unit, period, element, category, value in DataValue.objects.filter(
-        unit__kind=UnitKind.GRASSROOTS
-    ).values_list("unit__code", "period__code", "element__code", "category", "value"):
-        values[(unit, period)][f"{element}:{category}" if category else element] = value
+    values = _grassroots_values(ElementSource.FORM)
     assert values
     for (unit, period), v in values.items():
         assert 3 <= v["key_officials"] <= 9
@@ -147,7 +157,6 @@ def test_figures_are_plausible(demo):
         if "workers_learning" in v:
             assert v["members"] <= v["workers_in_union_enterprises"]
             assert v["workers_learning"] <= v["workers_in_union_enterprises"]
-            assert v["enterprises_cultural_standard"] <= v["units_cultural_standard"]
     # Growing, not jumping: a unit's members change by less than a fifth from year to year;
     # the second half-year's report gives the year's head count.
     for unit in {u for u, _p in values}:
@@ -155,6 +164,22 @@ def test_figures_are_plausible(demo):
         assert values[(unit, "2024-H2")]["members"] == members[1]
         for before, after in pairwise(members):
             assert 0.8 < after / before < 1.2, unit
+    # The figures counted from the records agree with each other and with the reports: every
+    # union of 2023-2025 is in the registry, its families are fewer than its members.
+    counted = _grassroots_values(ElementSource.RECORDS)
+    for year in ("2023", "2024", "2025"):
+        assert {u for u, p in counted if p == year} == {u for u, p in values if p == year}
+    for (unit, period), v in counted.items():
+        assert v["units_with_union"] == 1, (unit, period)
+        assert v.get("enterprises_with_union", 0) <= 1
+        if period == "2026":  # no record yet: the registry and the year's events so far
+            assert set(v) <= {"units_with_union", "enterprises_with_union", "arts_sports_events"}
+            continue
+        assert v["units_cultural_standard"] <= v["units_with_union"]
+        if "enterprises_with_union" in v:
+            assert v["enterprises_cultural_standard"] == v["units_cultural_standard"]
+        assert v["families_cultural"] <= v["member_families"] < values[(unit, period)]["members"]
+        assert v.get("arts_sports_events", 0) <= 3
 
 
 def test_some_reports_came_in_late_and_are_dated_then(demo):
@@ -196,7 +221,8 @@ def test_2026_is_partly_reported(demo):
     assert 0 < year.count() < 0.1 * units
     assert set(year.values_list("status", flat=True)) == {ReportStatus.DRAFT}
     assert year.filter(unit__code="NB-GD-001").exists()  # the demo grassroots account's
-    assert not DataValue.objects.filter(period__code="2026").exists()
+    typed = DataValue.objects.filter(period__code="2026", element__source=ElementSource.FORM)
+    assert not typed.exists()  # counted from records so far: the registry, the year's events
     assert not Report.objects.filter(period__code="2026-H2").exists()
 
 
@@ -212,7 +238,8 @@ def test_rollup_is_consistent(demo):
 
 
 def test_dashboards_tell_the_story(demo):
-    # One propaganda training a year: 3 of the 5 the term asks for after 4 of its 6 years.
+    # One propaganda-skills course a year (the records of the trainings): 3 of the 5 the term
+    # asks for after 4 of its 6 years.
     training = _figure("demo-province", "NB", 2026, "T2.2")
     assert (training.value, training.status) == (3, "at_risk")
     # The province improves and meets its target for members briefed in 2025 …
@@ -223,9 +250,152 @@ def test_dashboards_tell_the_story(demo):
     schools = [_figure("demo-upper", "NB-GD", y, "T2.1b") for y in (2023, 2024, 2025)]
     assert 70 <= schools[0].value < schools[1].value <= 80 < 90 <= schools[2].value
     assert schools[1].status == "not_met"
+    # A growing share of units, enterprises and member families reaches the cultural standard
+    # (from the cultural-standard records over the registry), all targets met by 2025.
+    for code in ("T2.3a", "T2.3b", "T2.3c"):
+        shares = [_figure("demo-province", "NB", y, code) for y in (2023, 2024, 2025)]
+        assert 55 <= shares[0].value < shares[1].value < shares[2].value <= 95, code
+        assert shares[0].status == "not_met" and shares[2].status == "met", code
     # A few enterprises never reach the cultural standard.
     never = DataValue.objects.filter(
         element__code="enterprises_cultural_standard", period__code__in=["2023", "2024", "2025"]
     )
     reached = set(never.filter(value=1).values_list("unit_id", flat=True))
     assert len(set(never.values_list("unit_id", flat=True)) - reached) >= 5
+    # The provincial arts festival of 2024 and sports tournament of 2025: the term's one each.
+    for code, year in (("T2.4b", 2024), ("T2.4c", 2025)):
+        before = _figure("demo-province", "NB", year - 1, code)
+        assert before.status != "met", code
+        for later in range(year, 2027):
+            figure = _figure("demo-province", "NB", later, code)
+            assert (figure.value, figure.status) == (1, "met"), (code, later)
+
+
+# --- the records of the work itself ---------------------------------------------------------
+
+
+def test_several_hundred_activities_of_every_kind_by_units_that_existed_then(demo):
+    activities = Activity.objects.select_related("organiser", "task__plan")
+    assert 800 <= activities.count() <= 3000
+    assert set(activities.values_list("kind", flat=True)) >= set(ActivityKind.values) - {
+        ActivityKind.OTHER
+    }
+    assert {d.year for d in activities.values_list("start_date", flat=True)} == {
+        2023,
+        2024,
+        2025,
+        2026,
+    }
+    assert activities.filter(start_date__gt=TODAY.date()).count() == 0
+    assert activities.filter(topics=None).count() == 0
+    for activity in activities:
+        organiser, day = activity.organiser, activity.start_date
+        assert organiser.valid_from <= day < organiser.valid_to, activity.pk
+        if activity.task is not None:  # a task of the plan of the organiser or a unit above it
+            assert hierarchy.is_under(activity.task.plan.unit_id, organiser.pk, day), activity.pk
+    # Across the tree as it stood: district federations until September 2025, commune and
+    # ward unions after; Hà Nam's units served their own federation's plan before the merger.
+    kinds_by_year = defaultdict(set)
+    for kind, day in activities.values_list("organiser__kind", "start_date"):
+        kinds_by_year[day.year].add(kind)
+    assert UnitKind.DISTRICT in kinds_by_year[2023] and UnitKind.COMMUNE in kinds_by_year[2026]
+    assert UnitKind.DISTRICT not in kinds_by_year[2026]
+    before = activities.filter(organiser__code__startswith="HNA-", start_date__lt="2025-07-01")
+    assert before.exists() and not before.exclude(task=None).exists()
+    assert activities.filter(venue="boarding_house").count() >= 20
+    assert activities.filter(venue="enterprise").exclude(enterprise=None).count() >= 20
+    assert activities.exclude(document="").count() > activities.count() / 3
+    linked = Activity.objects.filter(links__url__startswith="https://laodongninhbinh.example.vn/")
+    assert linked.distinct().count() >= 50
+
+
+def test_every_workers_month_has_activities_of_many_units(demo):
+    nb = OrgUnit.objects.get(code="NB")
+    months = Campaign.objects.filter(kind=CampaignKind.WORKERS_MONTH)
+    assert {c.start_date.year for c in months.filter(unit=nb)} == {2023, 2024, 2025, 2026}
+    for campaign in months:
+        activities = campaign.activities.all()
+        organisers = set(activities.values_list("organiser_id", flat=True))
+        assert len(organisers) >= 15, campaign.code
+        assert all(d.month == 5 for d in activities.values_list("start_date", flat=True))
+        kinds = set(OrgUnit.objects.filter(pk__in=organisers).values_list("kind", flat=True))
+        assert {UnitKind.PROVINCE, UnitKind.GRASSROOTS} <= kinds, campaign.code
+
+
+def test_the_province_trained_its_propaganda_officials_once_a_year(demo):
+    courses = Activity.objects.filter(
+        organiser__code="NB",
+        kind=ActivityKind.TRAINING,
+        training_kind=TrainingKind.PROPAGANDA_SKILLS,
+    )
+    assert sorted(d.year for d in courses.values_list("start_date", flat=True)) == [
+        2023,
+        2024,
+        2025,
+    ]
+    trainings = DataValue.objects.filter(
+        unit__code="NB", element__code="propaganda_trainings_provincial"
+    )
+    assert sorted(trainings.values_list("period__code", "value")) == [
+        ("2023", 1),
+        ("2024", 1),
+        ("2025", 1),
+    ]
+    nb = OrgUnit.objects.get(code="NB")
+    for course in Activity.objects.filter(kind=ActivityKind.TRAINING):
+        attendance = Attendance.objects.filter(activity=course).select_related("person")
+        came = attendance.filter(attended=True)
+        assert attendance.count() >= 20 and came.count() >= 0.75 * attendance.count(), course
+        assert course.participants == came.count()
+        if course.organiser_id == nb.pk:  # officials of units then under the federation
+            for row in attendance:
+                assert hierarchy.is_under(nb.pk, row.person.unit_id, course.start_date)
+    assert set(
+        Activity.objects.filter(kind=ActivityKind.TRAINING).values_list("training_kind", flat=True)
+    ) == set(TrainingKind.values) - {TrainingKind.OTHER}
+
+
+def test_most_grassroots_units_hold_an_arts_or_sports_event_every_year(demo):
+    units = len(_grassroots())
+    for year in ("2023", "2024", "2025"):
+        held = DataValue.objects.filter(
+            element__code="arts_sports_events",
+            period__code=year,
+            unit__kind=UnitKind.GRASSROOTS,
+            value__gte=1,
+        )
+        assert held.count() > 0.7 * units, year
+    local = Activity.objects.filter(organiser__kind=UnitKind.GRASSROOTS, event_kind__gt="")
+    assert set(local.values_list("event_level", flat=True)) == {EventLevel.LOCAL}
+    assert set(local.values_list("event_kind", flat=True)) >= {
+        EventKind.BADMINTON,
+        EventKind.SOFT_VOLLEYBALL,
+        EventKind.BALLROOM_DANCE,
+        EventKind.MASS_DANCE,
+        EventKind.SINGING_CONTEST,
+    }
+    provincial = Activity.objects.filter(organiser__code="NB", event_level=EventLevel.PROVINCIAL)
+    assert sorted(provincial.values_list("event_kind", "start_date__year")) == [
+        (EventKind.ARTS_FESTIVAL, 2024),
+        (EventKind.SPORTS_TOURNAMENT, 2025),
+    ]
+
+
+def test_every_grassroots_union_has_a_cultural_record_for_2023_to_2025(demo):
+    units = _grassroots()
+    records = CulturalRecord.objects.select_related("unit__enterprise")
+    for year in (2023, 2024, 2025):
+        assert records.filter(year=year).count() == len(units), year
+    registered = [records.filter(year=y, registered=True).count() for y in (2023, 2024, 2025)]
+    recognised = [records.filter(year=y, recognised=True).count() for y in (2023, 2024, 2025)]
+    assert 0.85 * len(units) < registered[0] <= registered[1] <= registered[2]
+    assert recognised[0] < recognised[1] < recognised[2] < registered[2]
+    assert all(r.decision for r in records.filter(recognised=True))
+    families = [(r.families, r.families_cultural) for r in records]
+    share = sum(c for _f, c in families) / sum(f for f, _c in families)
+    assert 0.85 <= share <= 0.95
+    # Those not recognised by 2025 are enterprises: schools and agencies reach it first.
+    never = {r.unit_id for r in records} - {r.unit_id for r in records if r.recognised}
+    kinds = [r.unit.enterprise.kind for r in records.filter(unit_id__in=never, year=2025)]
+    assert len(never) >= 5
+    assert kinds.count(EnterpriseKind.ENTERPRISE) >= 0.9 * len(kinds)

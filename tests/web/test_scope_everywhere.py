@@ -3,22 +3,26 @@ of the other branch and sees none of it in any list. A new view without a gate f
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
+from tests.activities.conftest import describe
 from tests.conftest import client_for
+from tuyengiao.activities.models import ActivityFile
+from tuyengiao.activities.services import activity_create, campaign_create
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
-from tuyengiao.reporting.services import datasets_ensure, elements_ensure
+from tuyengiao.web.reference import load_reference
 
 OTHER_BRANCH_NAMES = ["GD-001", "Trường THPT Hoa Lư A", "Lê Thị Hồng"]
 # Object pages are named by their URL keyword; the values are objects of the other branch.
 # Bound to the uploader's own session and file; its refusal is tested in tests/orgs/test_excel.py.
-SESSION_BOUND = {"orgs_io:preview", "reports_excel:preview"}
+SESSION_BOUND = {"orgs_io:preview", "reports_excel:preview", "activities_cultural:excel_preview"}
 
 
 def _patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:
@@ -60,10 +64,31 @@ def other_branch(tree, grassroots_officer):
     person = person_create(None, full_name="Lê Thị Hồng", sex="female", unit=tree.school_a)
     spec = parse_plan(SEED_PLAN.read_text(encoding="utf-8"))
     plan_load(None, spec=spec.model_copy(update={"code": "KH-GD"}), unit=tree.education)
-    elements_ensure()
-    datasets_ensure()
+    load_reference()
+    course = activity_create(
+        None,
+        data=describe(
+            tree.school_a, title="Tập huấn Trường THPT Hoa Lư A", kind="training",
+            training_kind="reporters",
+        ),
+    )  # fmt: skip
+    photo = ActivityFile.objects.create(
+        activity=course, kind="photo", name="anh.jpg", content_type="image/jpeg", size=1,
+        file="activities/anh.jpg",
+    )  # fmt: skip
+    campaign = campaign_create(
+        None, code="GD-2025", name="Tháng cao điểm Trường THPT Hoa Lư A", kind="other",
+        unit=tree.education, start_date=dt.date(2025, 3, 1), end_date=dt.date(2025, 3, 31),
+    )  # fmt: skip
     return {
-        "": {"code": "GD-001", "person_id": person.pk, "account_id": grassroots_officer.pk},
+        "": {
+            "code": "GD-001",
+            "person_id": person.pk,
+            "account_id": grassroots_officer.pk,
+            "activity_id": course.pk,
+            "file_id": photo.pk,
+        },
+        "activities_campaigns": {"code": campaign.code},
         "plans": {"code": "KH-GD"},
         "reports": {"dataset": "BC-NAM-CS", "period": "2025", "code": "GD-001"},
     }

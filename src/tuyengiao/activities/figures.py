@@ -149,10 +149,22 @@ def register_all() -> None:
         derived.register(code, producer, kinds=(PeriodType.YEAR,))
 
 
-def refresh_activity(unit: OrgUnit, days: Iterable[dt.date]) -> int:
+def elements_for(kinds: Iterable[str]) -> tuple[str, ...]:
+    """The figures activities of these kinds can change: a propaganda session changes none."""
+    kinds = set(kinds)
+    codes: list[str] = []
+    if ActivityKind.TRAINING in kinds:
+        codes.append(TRAININGS)
+    if kinds & EVENT_KINDS:
+        codes += [EVENTS, FESTIVALS, TOURNAMENTS]
+    return tuple(codes)
+
+
+def refresh_activity(unit: OrgUnit, days: Iterable[dt.date], kinds: Iterable[str]) -> int:
     """Recount the activity figures of `unit` for the years of `days` (an activity's start
-    before and after a change)."""
-    return derived.refresh_many(ACTIVITY_ELEMENTS, unit=unit, days=days)
+    before and after a change) that activities of `kinds` (before and after) can change."""
+    codes = elements_for(kinds)
+    return derived.refresh_many(codes, unit=unit, days=days) if codes else 0
 
 
 def refresh_cultural(unit: OrgUnit, year: int) -> int:

@@ -319,7 +319,7 @@ def activity_create(actor: User | None, *, data: ActivityInput) -> Activity:
         unit=data.organiser,
         after=_state(activity, data),
     )
-    figures.refresh_activity(data.organiser, [data.start_date])
+    figures.refresh_activity(data.organiser, [data.start_date], [data.kind])
     return activity
 
 
@@ -335,7 +335,7 @@ def activity_update(
     check_version(stored, version)
     _validate(data)
     before = _state(stored)
-    old_unit, old_day = stored.organiser, stored.start_date
+    old_unit, old_day, old_kind = stored.organiser, stored.start_date, stored.kind
     for name in FIELDS:
         setattr(stored, name, getattr(data, name))
     stored.search_key = _search_key(data)
@@ -350,9 +350,10 @@ def activity_update(
         before=before,
         after=_state(stored, data),
     )
-    figures.refresh_activity(old_unit, [old_day, data.start_date])
+    kinds = [old_kind, data.kind]
+    figures.refresh_activity(old_unit, [old_day, data.start_date], kinds)
     if data.organiser.pk != old_unit.pk:
-        figures.refresh_activity(data.organiser, [old_day, data.start_date])
+        figures.refresh_activity(data.organiser, [old_day, data.start_date], kinds)
     return stored
 
 
@@ -366,9 +367,9 @@ def activity_delete(actor: User | None, *, activity: Activity, version: int) -> 
         actor, action="activity.delete", obj=stored, unit=stored.organiser, before=_state(stored)
     )
     files = [(f.file.name or "", f.thumbnail.name or "") for f in stored.files.all()]
-    unit, day = stored.organiser, stored.start_date
+    unit, day, kind = stored.organiser, stored.start_date, stored.kind
     stored.delete()
-    figures.refresh_activity(unit, [day])
+    figures.refresh_activity(unit, [day], [kind])
     # The files go once the deletion has committed: a rolled-back delete keeps them.
     transaction.on_commit(lambda: _remove_files(files))
 

@@ -33,6 +33,7 @@ from tuyengiao.orgs.models import (
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
+from tuyengiao.web.demo_activities import load_activities
 from tuyengiao.web.demo_figures import load_figures
 from tuyengiao.web.reference import load_reference
 
@@ -373,4 +374,5 @@ def load_demo() -> list[DemoAccount]:
             email=f"{account.username}@demo.invalid",
         )
     load_figures()
+    load_activities()
     return DEMO_ACCOUNTS

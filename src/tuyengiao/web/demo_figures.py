@@ -5,12 +5,13 @@ reports would and the dashboards tell a story:
 - most units improve year after year and the province meets most targets by 2025;
 - the six high schools of the Ninh Bình education union are behind on T2.1b (members briefed
   ~70-80 %) in 2023 and 2024 and catch up in 2025;
-- a few enterprises never reach the cultural standard;
 - some units submit late (a few habitually), a couple of reports were returned with a comment
   and re-submitted, one approved report was reopened;
-- the province ran one propaganda training a year, so T2.2 (five in the term) is at risk in 2026;
 - 2026: the first half-year mostly reported (some missing, some drafts, one returned), the
   year's report not due yet (a few drafts started).
+
+The figures counted from records (trainings, events, the cultural standard: T2.2, T2.3a–c,
+T2.4a–c) are not on the forms: demo_activities writes the records they come from.
 
 Every figure comes from a random generator seeded by the unit's code and the period, so a unit's
 figures do not depend on the order units are visited and the demo is the same on every load.
@@ -40,8 +41,7 @@ from tuyengiao.reporting.report_services import (
 )
 from tuyengiao.reporting.services import period_get
 
-YEARLY, HALF_YEARLY, PROVINCIAL = "BC-NAM-CS", "BC-6T-CS", "BC-NAM-TINH"
-YEARS = [2023, 2024, 2025]
+YEARLY, HALF_YEARLY = "BC-NAM-CS", "BC-6T-CS"
 # Reports in the order they were made: the half-years, then the year they close.
 PERIODS = [
     ("2023-H1", HALF_YEARLY),
@@ -83,28 +83,6 @@ WOMEN = {
     "Cơ khí": 0.4,
     "Vật liệu xây dựng": 0.4,
 }
-# Of the units registered, the share that has reached the cultural standard by each year
-# (units), and the stricter one for enterprises; each unit has its own place in that order.
-UNITS_CULTURAL = {2023: 0.78, 2024: 0.84, 2025: 0.9, 2026: 0.92}
-ENTERPRISES_CULTURAL = {2023: 0.74, 2024: 0.77, 2025: 0.82, 2026: 0.85}
-
-# The province's own activities (BC-NAM-TINH): one propaganda training a year is fewer than
-# the five the term asks for, so T2.2 is at risk by 2026.
-PROVINCIAL_FIGURES = {
-    "NB": {
-        "2023": (1, 0, 0),
-        "2024": (1, 1, 0),
-        "2025": (1, 0, 1),
-    },
-    "HNA": {"2023": (1, 0, 1), "2024": (1, 1, 0)},
-    "NDI": {"2023": (2, 1, 0), "2024": (1, 0, 1)},
-}
-PROVINCIAL_ELEMENTS = [
-    "propaganda_trainings_provincial",
-    "arts_festivals_provincial",
-    "sports_tournaments_provincial",
-]
-
 # Stories told by named units (codes of the demo tree): a report returned with the upper
 # level's comment — what the unit slipped on first —, then corrected and re-submitted (and
 # approved, or still awaiting approval).
@@ -116,9 +94,9 @@ RETURNED = {
         True,
     ),
     ("NDI-TP-003", "2025"): (
-        "Số gia đình đoàn viên đạt gia đình văn hóa chưa khớp với danh sách bình xét của đơn vị, "
-        "đề nghị rà soát và gửi lại.",
-        "families",
+        "Số người lao động tham gia học tập nâng cao trình độ, kỹ năng nghề chưa khớp với danh "
+        "sách của doanh nghiệp, đề nghị rà soát và gửi lại.",
+        "learning",
         False,
     ),
     ("HNA-KCN-001", "2025"): (
@@ -162,11 +140,6 @@ class Profile:
     behind: bool  # one of the schools behind on briefings until 2025
     learning: float
     learning_step: float
-    families: float
-    families_cultural: float
-    registered_from: int
-    cultural_rank: float  # reaches the cultural standard once the year's share passes it
-    never_cultural: bool
     lateness: float  # the chance a report of this unit comes in late
 
 
@@ -195,11 +168,6 @@ def _profile(unit: OrgUnit, behind: bool) -> Profile:
         behind=behind,
         learning=rng.uniform(0.5, 0.66),
         learning_step=rng.uniform(0.025, 0.05),
-        families=rng.uniform(0.55, 0.75),
-        families_cultural=rng.uniform(0.83, 0.9),
-        registered_from=rng.choices([2023, 2024, 2025], [88, 8, 4])[0],
-        cultural_rank=rng.random(),
-        never_cultural=not school and rng.random() < 0.07,
         lateness=0.55 if rng.random() < 0.08 else 0.06,
     )
 
@@ -247,38 +215,17 @@ def _figures(p: Profile, period: Period) -> dict[str, int]:
         "members_briefed": briefed,
         "members_briefed:female": _of_which(briefed, members, women, ratio),
     }
-    if first_half or code.endswith("-H2"):
+    if first_half or code.endswith("-H2") or p.school:
         return values
-    registered = int(year >= p.registered_from)
-    reached = registered and not p.never_cultural
-    families = _split(members, p.families)
-    values |= {
-        "units_with_union": registered,
-        "units_cultural_standard": int(reached and p.cultural_rank < UNITS_CULTURAL[year]),
-        "member_families": families,
-        "families_cultural": _split(
-            families, min(0.98, p.families_cultural + 0.022 * (year - 2023))
-        ),
-        "arts_sports_events": rng.choice([0, 1, 1, 1] if members < 150 else [1, 2, 2, 3])
-        + int(year >= 2025 and rng.random() < 0.3),
+    learning_share = min(0.9, p.learning + p.learning_step * (year - 2023))
+    learning = _split(headcount, learning_share + rng.uniform(-0.01, 0.01))
+    headcount_women = _split(headcount, p.women)
+    return values | {
+        "workers_in_union_enterprises": headcount,
+        "workers_in_union_enterprises:female": headcount_women,
+        "workers_learning": learning,
+        "workers_learning:female": _of_which(learning, headcount, headcount_women, learning_share),
     }
-    if not p.school:
-        learning_share = min(0.9, p.learning + p.learning_step * (year - 2023))
-        learning = _split(headcount, learning_share + rng.uniform(-0.01, 0.01))
-        headcount_women = _split(headcount, p.women)
-        values |= {
-            "workers_in_union_enterprises": headcount,
-            "workers_in_union_enterprises:female": headcount_women,
-            "workers_learning": learning,
-            "workers_learning:female": _of_which(
-                learning, headcount, headcount_women, learning_share
-            ),
-            "enterprises_with_union": 1,
-            "enterprises_cultural_standard": int(
-                reached and p.cultural_rank < ENTERPRISES_CULTURAL[year]
-            ),
-        }
-    return values
 
 
 @dataclass
@@ -306,20 +253,13 @@ class Loader:
         return self.grassroots if unit.pk == self.grassroots.scope_unit_id else self.admin
 
     def approver(self, unit: OrgUnit) -> User:
-        if unit.kind == UnitKind.PROVINCE:
-            return self.admin
         return self.upper if unit.pk in self.upper_units else self.province
 
     def submit(
-        self,
-        unit: OrgUnit,
-        dataset: str,
-        code: str,
-        values: Mapping[str, int | None],
-        actor: User | None = None,
+        self, unit: OrgUnit, dataset: str, code: str, values: Mapping[str, int | None]
     ) -> Report:
         report, _changed = report_values_submit(
-            actor or self.submitter(unit),
+            self.submitter(unit),
             dataset=self.datasets[dataset],
             unit=unit,
             period_code=code,
@@ -447,8 +387,8 @@ def _slipped(values: dict[str, int], slip: str) -> dict[str, int | None]:
     first: dict[str, int | None] = dict(values)
     if slip == "women":
         first["members_briefed:female"] = first["workers_learning:female"] = None
-    elif slip == "families":
-        first["families_cultural"] = first["member_families"]
+    elif slip == "learning":
+        first["workers_learning"] = values["workers_in_union_enterprises"]
     elif slip == "officials":
         first["key_officials"] = first["key_officials_briefed"] = values["key_officials"] - 2
     return first
@@ -472,22 +412,6 @@ def _returned(
 def _report_id(dataset: DataSet, unit: OrgUnit, code: str) -> int:
     found = Report.objects.filter(dataset=dataset, unit=unit, period__code=code)
     return found.values_list("pk", flat=True).get()
-
-
-def _provincial(loader: Loader, now: dt.date) -> None:
-    dataset = loader.datasets[PROVINCIAL]
-    units = {u.code: u for u in OrgUnit.objects.filter(code__in=PROVINCIAL_FIGURES)}
-    for unit_code, years in PROVINCIAL_FIGURES.items():
-        unit = units[unit_code]
-        actor = loader.province if unit_code == "NB" else loader.admin
-        for code, figures in years.items():
-            period = period_get(code)
-            if period.end > now or not _exists(unit, period):
-                continue
-            values = dict(zip(PROVINCIAL_ELEMENTS, figures, strict=True))
-            report = loader.approve(loader.submit(unit, PROVINCIAL, code, values, actor))
-            rng = random.Random(f"demo-report:{unit_code}:{code}")  # noqa: S311 - demo data
-            loader.stamps[report.pk] = _timeline(rng, dataset, period, False, decided=True)
 
 
 def _backdate(stamps: dict[int, Stamp]) -> None:
@@ -518,20 +442,10 @@ def _profiles() -> list[Profile]:
         )
     )
     units = OrgUnit.objects.filter(is_demo=True, kind=UnitKind.GRASSROOTS)
-    profiles = [
+    return [
         _profile(unit, unit.pk in behind)
         for unit in units.select_related("enterprise").order_by("code")
     ]
-    # Evenly spread places in the order of reaching the cultural standard within each former
-    # province, so its share of units that reached it is what the year's share says.
-    by_province: dict[str, list[Profile]] = {}
-    for p in profiles:
-        by_province.setdefault(p.unit.code.split("-")[0], []).append(p)
-    for group in by_province.values():
-        group.sort(key=lambda p: p.cultural_rank)
-        for index, p in enumerate(group):
-            p.cultural_rank = (index + 0.5) / len(group)
-    return profiles
 
 
 @transaction.atomic
@@ -551,7 +465,6 @@ def load_figures() -> int:
         upper_units=set(upper_units.values_list("descendant_id", flat=True)),
     )
     _grassroots(loader, _profiles(), now)
-    _provincial(loader, now)
     _backdate(loader.stamps)
     _close_periods()
     return Report.objects.count()
