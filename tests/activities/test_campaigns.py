@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from tests.activities.conftest import describe
 from tests.conftest import START, client_for
 from tuyengiao.activities import campaign_selectors
+from tuyengiao.activities.campaign_services import campaign_create
 from tuyengiao.activities.models import (
     ActivityKind,
     Campaign,
@@ -24,7 +25,7 @@ from tuyengiao.activities.models import (
     EventLevel,
     Topic,
 )
-from tuyengiao.activities.services import activity_create, campaign_create
+from tuyengiao.activities.services import activity_create
 from tuyengiao.core.models import AuditEntry
 from tuyengiao.orgs import services as org_services
 from tuyengiao.orgs.models import UnitKind

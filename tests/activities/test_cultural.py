@@ -12,8 +12,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tuyengiao.activities import figures
+from tuyengiao.activities.cultural_services import CulturalInput, cultural_record_set
 from tuyengiao.activities.models import CulturalRecord
-from tuyengiao.activities.services import CulturalInput, cultural_record_set
 from tuyengiao.core.models import AuditEntry
 from tuyengiao.orgs import services as orgs
 from tuyengiao.reporting import rollup

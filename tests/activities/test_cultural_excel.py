@@ -20,8 +20,8 @@ from openpyxl import Workbook, load_workbook
 from tests.conftest import Tree, _unit, client_for
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import figures
+from tuyengiao.activities.cultural_services import CulturalInput, cultural_record_set
 from tuyengiao.activities.models import CulturalRecord
-from tuyengiao.activities.services import CulturalInput, cultural_record_set
 from tuyengiao.activities.views_cultural import SESSION_KEY
 from tuyengiao.core.models import AuditEntry
 from tuyengiao.orgs import services as orgs

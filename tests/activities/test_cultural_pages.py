@@ -18,8 +18,8 @@ from django.utils.html import escape
 from tests.conftest import Tree, _unit, client_for
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import figures
+from tuyengiao.activities.cultural_services import CulturalInput, cultural_record_set
 from tuyengiao.activities.models import CulturalRecord
-from tuyengiao.activities.services import CulturalInput, cultural_record_set
 from tuyengiao.core.models import AuditEntry
 from tuyengiao.orgs.models import UnitKind
 from tuyengiao.plans.services import plan_load

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.activities.conftest import describe
 from tuyengiao.activities import figures
+from tuyengiao.activities.campaign_services import campaign_create, workers_month_ensure
 from tuyengiao.activities.models import (
     Activity,
     ActivityKind,
@@ -24,8 +25,6 @@ from tuyengiao.activities.services import (
     activity_delete,
     activity_update,
     attendance_set,
-    campaign_create,
-    workers_month_ensure,
 )
 from tuyengiao.core.models import AuditEntry
 from tuyengiao.orgs.people_services import person_create

@@ -268,7 +268,7 @@ def test_list_pages_in_a_fixed_number_of_queries(
 def test_a_district_sees_its_own_part_of_the_provinces_campaign(
     tree, reference, province_officer, outsider
 ):
-    from tuyengiao.activities.services import workers_month_ensure
+    from tuyengiao.activities.campaign_services import workers_month_ensure
 
     month = workers_month_ensure(province_officer, unit=tree.province, year=2025)
     may = {"start_date": dt.date(2025, 5, 5), "end_date": dt.date(2025, 5, 5), "campaign": month}

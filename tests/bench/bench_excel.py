@@ -190,9 +190,10 @@ class _Bench:
     def measure(self, label: str, data: bytes, date: dt.date | None) -> dict[str, Any]:
         from django.db import connection
 
+        from tuyengiao.core.uploads import upload_store
         from tuyengiao.orgs import excel_import
 
-        digest = excel_import.upload_store(data)
+        digest = upload_store(data)
         plan = excel_import.preview(self.user, digest=digest, effective_date=date)
         assert not plan.errors, plan.errors[:5]  # noqa: S101 - a benchmark of a valid file
         counts = plan.counts
@@ -208,7 +209,7 @@ class _Bench:
 
         def prepare() -> None:
             self.reset()
-            excel_import.upload_store(data)
+            upload_store(data)
 
         def commit() -> None:
             queries[0] = 0
@@ -223,7 +224,7 @@ class _Bench:
 
         committed = _median(commit, self.runs, before=prepare)
         # The last commit did what the plan said, and the next plan is empty.
-        excel_import.upload_store(data)
+        upload_store(data)
         again = excel_import.preview(self.user, digest=digest, effective_date=date)
         assert not again.changes and not again.errors  # noqa: S101 - a sanity check
         self.reset()

@@ -82,12 +82,13 @@ def _filled(content: bytes) -> bytes:
     """The downloaded workbook with every figure of every unit typed in (parts ≤ wholes)."""
     from openpyxl import load_workbook
 
+    from tuyengiao.core.excel import FIRST_ROW, KEY_ROW
     from tuyengiao.reporting import excel_forms_book as book_layout
 
     book = load_workbook(io.BytesIO(content))
     sheet = book[book_layout.SHEET_TITLE]
-    keys = [cell.value for cell in sheet[book_layout.KEY_ROW]]
-    for row in range(book_layout.FIRST_ROW, sheet.max_row + 1):
+    keys = [cell.value for cell in sheet[KEY_ROW]]
+    for row in range(FIRST_ROW, sheet.max_row + 1):
         base = 100 + row
         for column, key in enumerate(keys, start=1):
             if column < book_layout.FIRST_FIELD_COLUMN:

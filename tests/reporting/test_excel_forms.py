@@ -29,8 +29,10 @@ from tuyengiao.reporting import excel_forms, rollup
 from tuyengiao.reporting.excel_forms_book import SALT, read_form
 from tuyengiao.reporting.models import (
     Aggregate,
+    DataElement,
     DataSet,
     DataValue,
+    ElementSource,
     Report,
     ReportStatus,
     Structure,
@@ -177,8 +179,23 @@ def test_the_download_has_one_locked_row_per_reporting_unit_with_checks_and_a_si
     assert sheet.cell(2, 4).protection.locked
     assert not sheet.cell(FIRST_ROW, columns["members"]).protection.locked
     assert sheet.freeze_panes == "D4"
+    # Figures counted from records (cultural-standard records, events…) are shown, read-only:
+    # locked, greyed, without an entry check; every typed figure has one.
+    records = set(
+        DataElement.objects.filter(source=ElementSource.RECORDS).values_list("code", flat=True)
+    )
+    counted = {key for key in list(columns)[3:] if key.split(":")[0] in records}
+    assert {"units_cultural_standard", "arts_sports_events"} <= counted
+    for key in counted:
+        cell = sheet.cell(FIRST_ROW, columns[key])
+        assert cell.protection.locked, key
+        assert cell.fill.fgColor.rgb == sheet.cell(FIRST_ROW, 1).fill.fgColor.rgb, key
     validations = sheet.data_validations.dataValidation
-    assert len(validations) == len(columns) - 3
+    checked = {str(v.sqref) for v in validations}
+    typed = [key for key in list(columns)[3:] if key not in counted]
+    assert checked == {
+        f"{get_column_letter(columns[key])}4:{get_column_letter(columns[key])}5" for key in typed
+    }
     rule = validations[0]
     assert (rule.type, rule.operator, rule.formula1) == ("whole", "greaterThanOrEqual", "0")
     assert rule.showInputMessage and rule.prompt
@@ -215,6 +232,12 @@ def test_the_download_is_prefilled_and_approved_reports_are_locked(
 def test_a_unit_without_reporting_units_under_it_is_told_so(
     upper_officer: User, tree: Tree
 ) -> None:
+    DataSet.objects.create(
+        code="BC-NAM-TINH",
+        name="Báo cáo năm của LĐLĐ tỉnh",
+        period_kind="year",
+        reporter_kind=UnitKind.PROVINCE,
+    )
     response = _download(client_for(upper_officer), dataset="BC-NAM-TINH")
 
     assert response.status_code == 200

@@ -28,17 +28,16 @@ from openpyxl.utils import get_column_letter
 
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import selectors
+from tuyengiao.activities.campaign_services import workers_month_code
 from tuyengiao.activities.models import Activity, ActivityKind, Campaign
-from tuyengiao.activities.services import workers_month_code
 from tuyengiao.core import xlsx
 from tuyengiao.core.dates import today, valid_on
 from tuyengiao.core.services import audit_record
 from tuyengiao.core.text import search_terms
-from tuyengiao.core.xlsx import COUNT_FORMAT, Columns, filename
+from tuyengiao.core.xlsx import COUNT_FORMAT, Columns, Export, filename
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import OrgUnit, UnitClosure, UnitKind, UnitVersion
 from tuyengiao.orgs.selectors import unit_for_user
-from tuyengiao.reporting.dashboard_export import Export
 
 # --- the list and the create form -----------------------------------------------------------
 

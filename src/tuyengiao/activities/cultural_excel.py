@@ -3,56 +3,58 @@
 locked, yes/no lists and whole-number checks, a signed hidden sheet naming the year, unit and
 columns), the plan of an upload (every bad cell, or per union what changes), and the commit of
 that plan in one transaction through cultural_many_set, refused if the plan is no longer the
-one previewed. The uploaded file waits on the server between preview and commit (the store of
-orgs.excel_import), as for the reporting forms (reporting/excel_forms.py)."""
+one previewed. The file is written and read as core.excel's signed form workbook, and waits on
+the server between preview and commit (core.uploads), as for the reporting forms."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import cultural_selectors as selectors
-from tuyengiao.activities.models import CulturalRecord
-from tuyengiao.activities.services import (
+from tuyengiao.activities.cultural_services import (
     CULTURAL_FIELDS,
     CulturalInput,
-    _check_cultural,
+    cultural_check,
     cultural_many_set,
+)
+from tuyengiao.activities.models import CulturalRecord
+from tuyengiao.core.excel import (
+    FileRow,
+    FormWriter,
+    ImportFileError,
+    Issue,
+    SignedBook,
+    SignedFile,
+    Wanted,
+    blank,
+    cells_of,
+    whole_number_rule,
 )
 from tuyengiao.core.services import audit_record
 from tuyengiao.core.text import clean, search_key
+from tuyengiao.core.uploads import (
+    ApplyError,
+    FieldChange,
+    FilePlan,
+    FilePlanner,
+    commit_plan,
+    refusal,
+    upload_load,
+)
+from tuyengiao.core.xlsx import Export
 from tuyengiao.orgs import access
-from tuyengiao.orgs.excel_import import upload_discard, upload_load, upload_store
-from tuyengiao.orgs.excel_read import ImportFileError, _merged_ranges, _too_many_rows
 from tuyengiao.orgs.models import OrgUnit, UnitKind
 from tuyengiao.reporting import validation
 
-# The file's limits (size, rows, what it unpacks to) are those of the reporting forms' files.
-from tuyengiao.reporting.excel_forms_book import _open
-
-__all__ = ["ImportFileError", "upload_discard", "upload_load", "upload_store"]
-
-SHEET_TITLE = "Văn hóa"
-META_TITLE = "_meta"
-# Row 1: the title; row 2: the column headers; row 3 (hidden): the column keys; then unions.
-TITLE_ROW, LABEL_ROW, KEY_ROW, FIRST_ROW = 1, 2, 3, 4
 FIXED_KEYS = ("code", "name")
 KEYS = tuple(CULTURAL_FIELDS)  # registered, recognised, decision, families, families_cultural
 YES_NO = ("registered", "recognised")
@@ -61,12 +63,26 @@ KIND = "cultural"
 SALT = "tuyengiao.activities.cultural_excel"
 _FORMAT = 1
 DECISION_MAX = 200
-_GREY = PatternFill("solid", fgColor="E7EBF0")
-_HEADER = PatternFill("solid", fgColor="D9E2EC")
-_UNLOCKED = Protection(locked=False)
-_LOCKED = Protection(locked=True)
 _TRUE = {"co", "yes", "x", "1", "true", "dat"}
 _FALSE = {"khong", "no", "0", "false"}
+BOOK = SignedBook(
+    sheet="Văn hóa",
+    salt=SALT,
+    version=_FORMAT,
+    fixed=len(FIXED_KEYS),
+    foreign=gettext_lazy(
+        "This file is not a cultural-standard file downloaded from this system, or its hidden "
+        "part was changed. Download the file again and enter the records in it."
+    ),
+    changed=gettext_lazy(
+        "The column headers of the file were changed (column %(column)s). Download the file "
+        "again and copy the records into it, without changing its columns."
+    ),
+    merged=gettext_lazy(
+        "The sheet has merged cells (%(ranges)s). Unmerge them so that every union has its own "
+        "row with one value per cell, then upload the file again."
+    ),
+)
 
 
 def labels() -> dict[str, str]:
@@ -89,8 +105,12 @@ def no() -> str:
     return _("No")
 
 
+def _column(key: str) -> int:
+    return [*FIXED_KEYS, *KEYS].index(key) + 1
+
+
 def letter(key: str) -> str:
-    return get_column_letter([*FIXED_KEYS, *KEYS].index(key) + 1)
+    return get_column_letter(_column(key))
 
 
 @dataclass(frozen=True)
@@ -113,53 +133,16 @@ class Meta:
         ]
 
 
-@dataclass
-class FileRow:
-    number: int
-    code: str
-    cells: dict[str, Any]
-
-
-@dataclass
-class CulturalFile:
-    meta: Meta
-    rows: list[FileRow] = field(default_factory=list)
+CulturalFile = SignedFile[Meta]
 
 
 # --- download -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    content: bytes
-    rows: int
-
-
-def _header(sheet: Any, value: str) -> Cell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    cell.fill = _HEADER
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    cell.protection = _LOCKED
-    return cell
-
-
-def _cell(sheet: Any, value: Any, *, editable: bool, number: bool = False) -> Cell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if number:
-        cell.number_format = "#,##0"
-    cell.protection = _UNLOCKED if editable else _LOCKED
-    if not editable:
-        cell.fill = _GREY
-    return cell
-
-
-def _validations(last_row: int) -> list[DataValidation]:
+def _validations(rows: int) -> list[DataValidation]:
     """Yes/no lists, a decision of at most 200 characters, whole numbers from 0."""
-    cells = {key: f"{letter(key)}{FIRST_ROW}:{letter(key)}{last_row}" for key in KEYS}
+    cells = {key: cells_of(_column(key), rows) for key in KEYS}
     choose = _("Choose “%(yes)s” or “%(no)s”.") % {"yes": yes(), "no": no()}
-    whole = _("Enter a whole number, 0 or more.")
     rules = []
     for key in YES_NO:
         rule = DataValidation(
@@ -183,21 +166,7 @@ def _validations(last_row: int) -> list[DataValidation]:
     )
     decision.add(cells["decision"])
     rules.append(decision)
-    for key in COUNTS:
-        rule = DataValidation(
-            type="whole",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            allow_blank=True,
-            showInputMessage=True,
-            showErrorMessage=True,
-            promptTitle=_("Whole number")[:32],
-            prompt=whole[:255],
-            errorTitle=_("Not a count")[:32],
-            error=whole[:255],
-        )
-        rule.add(cells[key])
-        rules.append(rule)
+    rules += [whole_number_rule(cells[key]) for key in COUNTS]
     return rules
 
 
@@ -216,45 +185,25 @@ def _record_cells(record: CulturalRecord | None) -> dict[str, Any]:
 
 
 def workbook_bytes(title: str, meta: Meta, rows: list[selectors.UnionRow]) -> bytes:
-    workbook = Workbook(write_only=True)
-    workbook.security = WorkbookProtection(lockStructure=True)
-    sheet: Any = workbook.create_sheet(SHEET_TITLE)
-    for index, width in enumerate([14, 44, 16, 16, 28, 14, 14], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.row_dimensions[LABEL_ROW].height = 60
-    sheet.row_dimensions[KEY_ROW].hidden = True
-    sheet.freeze_panes = f"{letter(KEYS[0])}{FIRST_ROW}"
-    sheet.protection.sheet = True
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{LABEL_ROW}:{LABEL_ROW}"
-    for rule in _validations(FIRST_ROW + max(len(rows), 1) - 1):
-        sheet.data_validations.append(rule)
-    heading = WriteOnlyCell(sheet, value=title)
-    heading.font = Font(bold=True, size=12)
-    sheet.append([heading])
     names = labels()
-    sheet.append([_header(sheet, names[key]) for key in (*FIXED_KEYS, *KEYS)])
-    sheet.append([*FIXED_KEYS, *KEYS])
+    widths = dict(zip((*FIXED_KEYS, *KEYS), [14, 44, 16, 16, 28, 14, 14], strict=True))
+    writer = FormWriter(
+        BOOK,
+        title=title,
+        columns=[(key, names[key], widths[key]) for key in (*FIXED_KEYS, *KEYS)],
+        label_height=60,
+        rules=_validations(len(rows)),
+    )
     for row in rows:
         values = _record_cells(row.record)
         cells = [
-            _cell(sheet, row.unit.code, editable=False),
-            _cell(sheet, row.name, editable=False),
+            writer.cell(row.unit.code, editable=False),
+            writer.cell(row.name, editable=False),
         ]
         for key in KEYS:
-            cells.append(_cell(sheet, values[key], editable=row.writable, number=key in COUNTS))
-        sheet.append(cells)
-    meta_sheet = workbook.create_sheet(META_TITLE)
-    meta_sheet.sheet_state = "veryHidden"
-    for name, value in meta.visible():
-        meta_sheet.append([name, value])
-    meta_sheet.append(["signature", signing.dumps(meta.payload(), salt=SALT, compress=True)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            cells.append(writer.cell(values[key], editable=row.writable, count=key in COUNTS))
+        writer.append(cells)
+    return writer.content(meta)
 
 
 def export(user: User, *, unit_code: str, year: int) -> Export:
@@ -289,145 +238,30 @@ def export(user: User, *, unit_code: str, year: int) -> Export:
 # --- reading --------------------------------------------------------------------------------
 
 
-def not_this_system() -> ImportFileError:
-    return ImportFileError(
-        _(
-            "This file is not a cultural-standard file downloaded from this system, or its "
-            "hidden part was changed. Download the file again and enter the records in it."
-        )
+def _meta(payload: dict[str, Any]) -> Meta:
+    if payload["kind"] != KIND:
+        raise ValueError(payload["kind"])
+    return Meta(
+        year=int(payload["year"]),
+        unit=str(payload["unit"]),
+        keys=[str(key) for key in payload["keys"]],
     )
 
 
-def _meta(workbook: Any) -> Meta:
-    if META_TITLE not in workbook.sheetnames:
-        raise not_this_system()
-    lines: dict[str, str] = {}
-    for row in workbook[META_TITLE].iter_rows(max_row=20, max_col=2, values_only=True):
-        if row and row[0] is not None:
-            lines[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
-    try:
-        payload = signing.loads(lines.get("signature", ""), salt=SALT)
-        meta = Meta(
-            year=int(payload["year"]),
-            unit=str(payload["unit"]),
-            keys=[str(key) for key in payload["keys"]],
-        )
-    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
-        raise not_this_system() from error
-    if payload.get("v") != _FORMAT or payload.get("kind") != KIND:
-        raise not_this_system()
-    if any(lines.get(name) != value for name, value in meta.visible()):
-        raise not_this_system()
-    return meta
-
-
-def _headers_changed(column: str) -> ImportFileError:
-    return ImportFileError(
-        _(
-            "The column headers of the file were changed (column %(column)s). Download the "
-            "file again and copy the records into it, without changing its columns."
-        )
-        % {"column": column}
-    )
-
-
-def _check_headers(meta: Meta, header: list[tuple[Any, ...]]) -> None:
-    """Rows 2 and 3 must be the columns that were signed, in their order, and nothing more."""
-    while len(header) < 2:
-        header.append(())
-    names, keys = header[0], header[1]
-    wanted = [*FIXED_KEYS, *meta.keys]
+def _columns(meta: Meta) -> Wanted:
     if meta.keys != list(KEYS):
-        raise _headers_changed(get_column_letter(len(FIXED_KEYS) + 1))
-    texts = labels()
-    for index in range(max(len(names), len(keys), len(wanted))):
-        key = keys[index] if index < len(keys) else None
-        name = names[index] if index < len(names) else None
-        column = get_column_letter(index + 1)
-        if index >= len(wanted):
-            if key is not None or name is not None:
-                raise _headers_changed(column)
-        elif key != wanted[index] or name != texts[wanted[index]]:
-            raise _headers_changed(column)
+        raise BOOK.headers_changed(get_column_letter(len(FIXED_KEYS) + 1))
+    names = labels()
+    return [(key, names[key]) for key in (*FIXED_KEYS, *KEYS)]
 
 
 def read(data: bytes) -> CulturalFile:
     """The signed description of an uploaded file and its rows; ImportFileError if the file is
     unusable, not one of ours, or its headers were changed."""
-    workbook = _open(data)
-    try:
-        meta = _meta(workbook)
-        if SHEET_TITLE not in workbook.sheetnames:
-            raise not_this_system()
-        sheet = workbook[SHEET_TITLE]
-        sheet.reset_dimensions()
-        _check_headers(
-            meta, list(sheet.iter_rows(min_row=LABEL_ROW, max_row=KEY_ROW, values_only=True))
-        )
-        width = len(FIXED_KEYS) + len(KEYS)
-        rows: list[FileRow] = []
-        for number, values in enumerate(
-            sheet.iter_rows(min_row=FIRST_ROW, max_col=width, values_only=True), start=FIRST_ROW
-        ):
-            if number - FIRST_ROW + 1 > settings.IMPORT_MAX_ROWS:
-                raise _too_many_rows()
-            cells = list(values) + [None] * (width - len(values))
-            typed = {key: _blank(cells[len(FIXED_KEYS) + i]) for i, key in enumerate(KEYS)}
-            code = str(cells[0] or "").strip().upper()
-            if code or any(value is not None for value in typed.values()):
-                rows.append(FileRow(number=number, code=code, cells=typed))
-        merged = _merged_ranges(data, sheet)
-        if merged:
-            raise ImportFileError(
-                _(
-                    "The sheet has merged cells (%(ranges)s). Unmerge them so that every union "
-                    "has its own row with one value per cell, then upload the file again."
-                )
-                % {"ranges": ", ".join(merged[:10]) + ("…" if len(merged) > 10 else "")}
-            )
-        return CulturalFile(meta=meta, rows=rows)
-    except ImportFileError:
-        raise
-    except Exception as error:
-        # Whatever openpyxl trips over in an untrusted file, the user's answer is the same.
-        raise ImportFileError(
-            _(
-                "This is not an Excel .xlsx file, or it is damaged. Open it in Excel, save it "
-                "as “Excel Workbook (.xlsx)” and upload it again."
-            )
-        ) from error
-    finally:
-        workbook.close()
-
-
-def _blank(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
+    return BOOK.read(data, _meta, _columns, blank)
 
 
 # --- the plan of an upload ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One thing wrong in the file: its row and column, the field and what is wrong."""
-
-    row: int
-    letter: str
-    label: str
-    message: str
-
-    @property
-    def cell(self) -> str:
-        return f"{self.letter}{self.row}" if self.row and self.letter else ""
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    before: Any
-    after: Any
 
 
 @dataclass
@@ -450,37 +284,21 @@ class UnionChange:
         return [self.unit.code, self.version, [getattr(self.data, k) for k in KEYS]]
 
 
-@dataclass
-class Plan:
+@dataclass(kw_only=True)
+class Plan(FilePlan[UnionChange]):
     year: int
     root: OrgUnit
-    rows: int = 0
-    unchanged: int = 0
-    empty: int = 0
-    changes: list[UnionChange] = field(default_factory=list)
-    errors: list[Issue] = field(default_factory=list)
-    fingerprint: str = ""
-
-    @property
-    def can_commit(self) -> bool:
-        return not self.errors and bool(self.changes)
 
     @property
     def counts(self) -> dict[str, int]:
         return {
-            "rows": self.rows,
+            **super().counts,
             "created": sum(1 for c in self.changes if c.new),
             "changed": sum(1 for c in self.changes if not c.new),
-            "unchanged": self.unchanged,
-            "empty": self.empty,
-            "errors": len(self.errors),
         }
 
-    def finish(self) -> Plan:
-        payload = [self.year, self.root.code, [c.signature() for c in self.changes]]
-        text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
-        self.fingerprint = hashlib.sha256(text.encode()).hexdigest()
-        return self
+    def subject(self) -> list[object]:
+        return [self.year, self.root.code]
 
 
 def check_file(user: User, *, cultural_file: CulturalFile, year: int, unit_code: str) -> OrgUnit:
@@ -542,7 +360,9 @@ def _shown(key: str, value: Any) -> Any:
     return "—" if value in (None, "") else value
 
 
-class _Planner:
+class _Planner(FilePlanner[selectors.UnionRow, Plan]):
+    duplicate = gettext_lazy("The union %(code)s is also on row %(row)s: keep one row per union.")
+
     def __init__(self, user: User, cultural_file: CulturalFile, year: int, root: OrgUnit) -> None:
         self.user = user
         self.file = cultural_file
@@ -555,34 +375,8 @@ class _Planner:
     def error(self, row: int, key: str, message: str) -> None:
         self.plan.errors.append(Issue(row, letter(key), self.labels[key], message))
 
-    def run(self) -> Plan:
-        seen: dict[str, int] = {}
-        strangers: list[tuple[int, str]] = []
-        for row in self.file.rows:
-            if all(value is None for value in row.cells.values()):
-                self.plan.empty += 1
-                continue
-            self.plan.rows += 1
-            if not row.code:
-                self.error(row.number, "code", _("Enter the unit code of this row."))
-                continue
-            if row.code in seen:
-                self.error(
-                    row.number,
-                    "code",
-                    _("The union %(code)s is also on row %(row)s: keep one row per union.")
-                    % {"code": row.code, "row": seen[row.code]},
-                )
-                continue
-            seen[row.code] = row.number
-            union = self.unions.get(row.code)
-            if union is None:
-                strangers.append((row.number, row.code))
-                continue
-            self.row(row, union)
-        self.strangers(strangers)
-        self.plan.errors.sort(key=lambda issue: (issue.row, issue.letter))
-        return self.plan.finish()
+    def is_empty(self, row: FileRow) -> bool:
+        return all(value is None for value in row.cells.values())
 
     def strangers(self, rows: list[tuple[int, str]]) -> None:
         """Rows whose code is not a grassroots union of the file's subtree that year."""
@@ -622,7 +416,7 @@ class _Planner:
                 bad = True
         return None if bad else CulturalInput(**values)
 
-    def row(self, row: FileRow, union: selectors.UnionRow) -> None:
+    def plan_row(self, row: FileRow, union: selectors.UnionRow) -> None:
         data = self.parse(row)
         if data is None:
             return
@@ -644,7 +438,7 @@ class _Planner:
             )
             return
         try:
-            _check_cultural(union.unit, self.year, data)
+            cultural_check(union.unit, self.year, data)
         except ValidationError as error:
             for key, messages in error.message_dict.items():
                 for message in messages:
@@ -673,7 +467,8 @@ class _Planner:
 def build_plan(user: User, *, cultural_file: CulturalFile, year: int, unit_code: str) -> Plan:
     """Every error of the file, or what committing it would change, union by union."""
     root = check_file(user, cultural_file=cultural_file, year=year, unit_code=unit_code)
-    return _Planner(user, cultural_file, year, root).run()
+    planner = _Planner(user, cultural_file, year, root)
+    return planner.walk(cultural_file.rows, planner.unions)
 
 
 def preview(user: User, *, digest: str, year: int, unit_code: str) -> Plan:
@@ -683,38 +478,17 @@ def preview(user: User, *, digest: str, year: int, unit_code: str) -> Plan:
 # --- commit ---------------------------------------------------------------------------------
 
 
-class PlanChanged(Exception):
-    """The file no longer gives the plan that was previewed (or it has errors now)."""
-
-    def __init__(self, plan: Plan) -> None:
-        super().__init__("plan changed")
-        self.plan = plan
-
-
-class ApplyError(Exception):
-    """The service refused a record; everything has been rolled back."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def commit(user: User, *, digest: str, year: int, unit_code: str, fingerprint: str) -> Plan:
     """Write the records of every union the file changes, in one transaction, if the plan is
     still the one previewed. PlanChanged (nothing written) when it is not, has errors or
     changes nothing; ApplyError (all rolled back) when the service refuses a record."""
     cultural_file = read(upload_load(digest))
-    with transaction.atomic():
-        # Planned inside the transaction, so that what is written is what was checked.
-        plan = build_plan(user, cultural_file=cultural_file, year=year, unit_code=unit_code)
-        if not plan.can_commit or plan.fingerprint != fingerprint:
-            raise PlanChanged(plan)
+
+    def apply(plan: Plan) -> None:
         try:
             cultural_many_set(user, year=year, rows={c.unit: c.data for c in plan.changes})
-        except ValidationError as error:
-            raise ApplyError(" ".join(str(m) for m in error.messages)) from error
-        except PermissionDenied as error:
-            raise ApplyError(str(error) or _("This unit is outside your scope.")) from error
+        except (ValidationError, PermissionDenied) as error:
+            raise ApplyError(refusal(error)) from error
         audit_record(
             user,
             action="cultural.import",
@@ -722,5 +496,10 @@ def commit(user: User, *, digest: str, year: int, unit_code: str, fingerprint: s
             unit=plan.root,
             after={"year": year, "file": digest, **plan.counts},
         )
-    upload_discard(digest)
-    return plan
+
+    return commit_plan(
+        digest=digest,
+        fingerprint=fingerprint,
+        plan=lambda: build_plan(user, cultural_file=cultural_file, year=year, unit_code=unit_code),
+        apply=apply,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -12,17 +11,10 @@ from django.utils.translation import gettext as _
 from tuyengiao.accounts.models import User
 from tuyengiao.activities.models import Activity
 from tuyengiao.core.models import AuditEntry
-from tuyengiao.core.xlsx import COUNT_FORMAT, Columns, Line, filename, table_workbook
+from tuyengiao.core.xlsx import COUNT_FORMAT, Columns, Export, Line, filename, table_workbook
 
 # An export larger than this is refused: narrow the filters (a province's year is ~30,000).
 MAX_ROWS = 100_000
-
-
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    content: bytes
-    rows: int
 
 
 def _columns() -> Columns:

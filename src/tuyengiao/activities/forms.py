@@ -62,7 +62,9 @@ class ActivityForm(forms.Form):
     training_kind = forms.ChoiceField(required=False, choices=_blank("—") + TrainingKind.choices)
     event_kind = forms.ChoiceField(required=False, choices=_blank("—") + EventKind.choices)
     event_level = forms.ChoiceField(required=False, choices=_blank("—") + EventLevel.choices)
-    organiser = UnitCodeField(help_text=_("The code of the unit that organised it, e.g. GD-001."))
+    organiser = UnitCodeField(
+        help_text=_("The code of the unit that organised it, as shown in the union tree.")
+    )
     start_date = VNDateField()
     end_date = VNDateField(required=False, help_text=_("Leave empty for a one-day activity."))
     topics = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)

@@ -1,18 +1,19 @@
 """Forms of the cultural-standard pages: the year and unit chosen (with a search on the entry
-page), one union's record (a small form per table row), and the Excel upload and commit."""
+page), one union's record (a small form per table row), and the Excel upload (the preview's
+commit button is core.forms.CommitForm)."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import cultural_selectors as selectors
+from tuyengiao.activities.cultural_services import CulturalInput
 from tuyengiao.activities.models import CulturalRecord
-from tuyengiao.activities.services import CulturalInput
+from tuyengiao.core.forms import XlsxFileField
 from tuyengiao.reporting.forms_excel import unit_choices
 
 WHOLE_NUMBER = _("Enter a whole number, 0 or more.")
@@ -140,36 +141,9 @@ class CulturalRowForm(forms.Form):
 
 
 class UploadForm(YearUnitForm):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
+    file = XlsxFileField(
         help_text=_("The file downloaded above, filled in."),
         error_messages={
-            "required": _("Choose the Excel file to upload."),
-            "empty": _("The file is empty: choose the Excel file downloaded from this page."),
+            "empty": _("The file is empty: choose the Excel file downloaded from this page.")
         },
-        widget=forms.FileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB. Split it into smaller files.")
-                % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-            )
-        return upload
-
-    def content(self) -> bytes:
-        data: bytes = self.cleaned_data["file"].read()
-        return data
-
-
-class CommitForm(forms.Form):
-    """What the preview's button posts: the file and the plan the user saw."""
-
-    sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
-    fingerprint = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)

@@ -25,12 +25,11 @@ from tuyengiao.activities.campaign_selectors import Figures, Sheet, figures_by_c
 from tuyengiao.activities.models import Activity
 from tuyengiao.core.dates import today, valid_on
 from tuyengiao.core.services import audit_record
-from tuyengiao.core.xlsx import filename
+from tuyengiao.core.xlsx import Export, filename
 from tuyengiao.orgs import hierarchy
 from tuyengiao.orgs import selectors as org_selectors
 from tuyengiao.orgs.models import OrgUnit, UnitVersion
 from tuyengiao.plans.models import Plan, PlanTask
-from tuyengiao.reporting.dashboard_export import Export
 from tuyengiao.reporting.indicators import plan_for_unit
 
 # The rows that are not a task of the plan.

@@ -20,14 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.accounts.models import User
-from tuyengiao.activities import selectors, services
+from tuyengiao.activities import file_services, selectors, services
 from tuyengiao.activities.export import MAX_ROWS, activities_export
 from tuyengiao.activities.forms import ActivityFilterForm, ActivityForm, DeleteForm, FilesForm
 from tuyengiao.activities.models import Activity, ActivityKind
 from tuyengiao.activities.month import month_grid
 from tuyengiao.core.dates import today
 from tuyengiao.core.forms import add_service_errors
-from tuyengiao.core.xlsx import XLSX
+from tuyengiao.core.xlsx import xlsx_response
 from tuyengiao.orgs import access
 
 
@@ -73,9 +73,7 @@ def activity_export(request: HttpRequest) -> HttpResponse:
             % {"max": f"{MAX_ROWS:,}".replace(",", ".")},
         )
         return redirect(f"{request.path.rsplit('export/', 1)[0]}?{request.GET.urlencode()}")
-    response = HttpResponse(export.content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    return xlsx_response(export.content, export.filename)
 
 
 def _month(request: HttpRequest) -> tuple[int, int]:
@@ -221,7 +219,7 @@ def activity_files_add(request: HttpRequest, activity_id: int) -> HttpResponse:
     form = FilesForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            added = services.activity_files_add(
+            added = file_services.activity_files_add(
                 user, activity=activity, uploads=form.cleaned_data["upload"]
             )
         except ValidationError as error:
@@ -240,7 +238,7 @@ def activity_file_remove(request: HttpRequest, activity_id: int, file_id: int) -
     file = activity.files.filter(pk=file_id).first()
     if file is None:
         raise Http404(str(file_id))
-    services.activity_file_remove(user, file=file)
+    file_services.activity_file_remove(user, file=file)
     messages.success(request, _("“%(name)s” has been removed.") % {"name": file.name})
     return redirect("activities:detail", activity_id=activity.pk)
 

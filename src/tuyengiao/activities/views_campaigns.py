@@ -17,18 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.activities import campaign_selectors as selectors
-from tuyengiao.activities import services
+from tuyengiao.activities import campaign_services
 from tuyengiao.activities.forms_campaigns import CampaignForm, SearchForm
 from tuyengiao.core.dates import today
 from tuyengiao.core.forms import add_service_errors
-from tuyengiao.core.xlsx import XLSX
-from tuyengiao.reporting.dashboard_export import Export
-
-
-def xlsx_response(export: Export) -> HttpResponse:
-    response = HttpResponse(export.content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+from tuyengiao.core.xlsx import xlsx_response
 
 
 @login_required
@@ -45,7 +38,9 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 unit = selectors.unit_to_run_campaign(user, form.cleaned_data["unit"])
-                campaign = services.campaign_create(user, unit=unit, **form.service_kwargs())
+                campaign = campaign_services.campaign_create(
+                    user, unit=unit, **form.service_kwargs()
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -80,7 +75,7 @@ def workers_month(request: HttpRequest) -> HttpResponse:
     if offer.campaign is not None:
         messages.info(request, _("This year's Workers' Month already exists."))
         return redirect("activities_campaigns:dashboard", code=offer.campaign.code)
-    campaign = services.workers_month_ensure(user, unit=offer.province, year=offer.year)
+    campaign = campaign_services.workers_month_ensure(user, unit=offer.province, year=offer.year)
     messages.success(request, _("The campaign %(name)s has been created.") % {"name": campaign})
     return redirect("activities_campaigns:dashboard", code=campaign.code)
 
@@ -111,4 +106,5 @@ def campaign_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 def campaign_export(request: HttpRequest, code: str) -> HttpResponse:
     user = acting_user(request)
     data = selectors.campaign_dashboard_for_user(user, code, request.GET.get("unit", ""))
-    return xlsx_response(selectors.campaign_export(user, data))
+    export = selectors.campaign_export(user, data)
+    return xlsx_response(export.content, export.filename)

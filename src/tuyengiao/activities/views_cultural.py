@@ -5,7 +5,6 @@ selector, a service or cultural_excel, render."""
 
 from __future__ import annotations
 
-from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -17,26 +16,39 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import cultural_excel
 from tuyengiao.activities import cultural_selectors as selectors
+from tuyengiao.activities.cultural_services import cultural_record_set
 from tuyengiao.activities.forms_cultural import (
-    CommitForm,
     CulturalFilterForm,
     CulturalRowForm,
     UploadForm,
     YearUnitForm,
 )
-from tuyengiao.activities.services import cultural_record_set
-from tuyengiao.core.forms import add_service_errors
+from tuyengiao.core.excel import ImportFileError
+from tuyengiao.core.forms import CommitForm, add_service_errors
+from tuyengiao.core.upload_views import PendingUploads, preview_page, upload_page
+from tuyengiao.core.uploads import ApplyError, PlanChanged
+from tuyengiao.core.xlsx import xlsx_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The uploads of this session awaiting commit: sha256 → year and unit code.
 SESSION_KEY = "cultural_excel_uploads"
-_SESSION_KEEP = 5
+UPLOADS = PendingUploads(
+    SESSION_KEY,
+    home="activities_cultural:excel",
+    preview="activities_cultural:excel_preview",
+    commit="activities_cultural:excel_commit",
+    refused=lambda failed: _("Nothing was saved: %(message)s") % {"message": failed.message},
+    changed=gettext_lazy(
+        "Nothing was saved: the records changed since the preview. Check the new preview "
+        "below, then save."
+    ),
+)
 SAVED_EVENT = "cultural-saved"
 
 
@@ -150,36 +162,13 @@ def shares(request: HttpRequest) -> HttpResponse:
 # --- Excel ----------------------------------------------------------------------------------
 
 
-def _pending(request: HttpRequest, digest: str) -> dict[str, Any] | None:
-    entry = request.session.get(SESSION_KEY, {}).get(digest)
-    return cast(dict[str, Any], entry) if entry else None
-
-
-def _remember(request: HttpRequest, digest: str, year: int, unit: str) -> None:
-    pending: dict[str, Any] = dict(request.session.get(SESSION_KEY, {}))
-    pending.pop(digest, None)
-    pending[digest] = {"year": year, "unit": unit}
-    request.session[SESSION_KEY] = dict(list(pending.items())[-_SESSION_KEEP:])
-
-
-def _forget(request: HttpRequest, digest: str) -> None:
-    pending: dict[str, Any] = dict(request.session.get(SESSION_KEY, {}))
-    pending.pop(digest, None)
-    request.session[SESSION_KEY] = pending
-
-
 def _excel_page(
     request: HttpRequest, user: User, download: YearUnitForm, upload: UploadForm
 ) -> HttpResponse:
-    return render(
+    return upload_page(
         request,
         "activities/cultural_excel.html",
-        {
-            "download_form": download,
-            "upload_form": upload,
-            "can_upload": user.can_edit,
-            "max_rows": settings.IMPORT_MAX_ROWS,
-        },
+        {"download_form": download, "upload_form": upload, "can_upload": user.can_edit},
     )
 
 
@@ -212,9 +201,7 @@ def excel_download(request: HttpRequest) -> HttpResponse:
         add_service_errors(form, error)
         upload = UploadForm(user=user, initial=_initial(request))
         return _excel_page(request, user, form, upload)
-    response = HttpResponse(result.content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    return response
+    return xlsx_response(result.content, result.filename)
 
 
 @login_required
@@ -225,55 +212,37 @@ def excel_upload(request: HttpRequest) -> HttpResponse:
     # The gate before the file is read: a unit outside the scope is refused (403).
     selectors.cultural_root(user, form.unit_code, form.chosen_year)
     if form.is_valid():
-        data = form.content()
-        try:
-            cultural_excel.check_file(
-                user,
-                cultural_file=cultural_excel.read(data),
-                year=form.chosen_year,
-                unit_code=form.unit_code,
-            )
-        except cultural_excel.ImportFileError as error:
-            form.add_error("file", error.message)
-        else:
-            digest = cultural_excel.upload_store(data)
-            _remember(request, digest, form.chosen_year, form.unit_code.strip().upper())
-            return redirect("activities_cultural:excel_preview", digest=digest)
+        year, unit_code = form.chosen_year, form.unit_code
+        accepted = UPLOADS.accept(
+            request,
+            form,
+            lambda data: cultural_excel.check_file(
+                user, cultural_file=cultural_excel.read(data), year=year, unit_code=unit_code
+            ),
+            {"year": year, "unit": unit_code.strip().upper()},
+        )
+        if accepted is not None:
+            return accepted
     download = YearUnitForm(user=user, initial={"year": form.chosen_year, "unit": form.unit_code})
     return _excel_page(request, user, download, form)
-
-
-def _gone(request: HttpRequest) -> HttpResponse:
-    messages.warning(request, _("This upload is no longer pending. Upload the file again."))
-    return redirect("activities_cultural:excel")
 
 
 @login_required
 @require_GET
 def excel_preview(request: HttpRequest, digest: str) -> HttpResponse:
     user = _editor(request)
-    entry = _pending(request, digest)
+    entry = UPLOADS.get(request, digest)
     if entry is None:
-        return _gone(request)
+        return UPLOADS.not_pending(request)
     try:
         plan = cultural_excel.preview(
             user, digest=digest, year=int(entry["year"]), unit_code=str(entry["unit"])
         )
-    except cultural_excel.ImportFileError as error:
-        _forget(request, digest)
-        messages.error(request, error.message)
-        return redirect("activities_cultural:excel")
-    listed: list[Any] = list(plan.errors) if plan.errors else list(plan.changes)
-    page = Paginator(listed, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "activities/cultural_excel_preview.html",
-        {
-            "plan": plan,
-            "counts": plan.counts,
-            "page_obj": page,
-            "commit_form": CommitForm(initial={"sha256": digest, "fingerprint": plan.fingerprint}),
-        },
+    except ImportFileError as error:
+        return UPLOADS.answer(request, digest, error)
+    page = preview_page(request, plan.errors or plan.changes)
+    return UPLOADS.render_preview(
+        request, "activities/cultural_excel_preview.html", digest=digest, plan=plan, page=page
     )
 
 
@@ -285,9 +254,9 @@ def excel_commit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest(_("The form is incomplete. Upload the file again."))
     digest = form.cleaned_data["sha256"]
-    entry = _pending(request, digest)
+    entry = UPLOADS.get(request, digest)
     if entry is None:
-        return _gone(request)
+        return UPLOADS.not_pending(request)
     year, unit = int(entry["year"]), str(entry["unit"])
     try:
         plan = cultural_excel.commit(
@@ -297,28 +266,9 @@ def excel_commit(request: HttpRequest) -> HttpResponse:
             unit_code=unit,
             fingerprint=form.cleaned_data["fingerprint"],
         )
-    except cultural_excel.ImportFileError as error:
-        _forget(request, digest)
-        messages.error(request, error.message)
-        return redirect("activities_cultural:excel")
-    except cultural_excel.PlanChanged as changed:
-        if changed.plan.errors:
-            messages.error(request, _("Nothing was saved: the file has errors (see below)."))
-        elif not changed.plan.changes:
-            messages.info(request, _("Nothing was saved: the file brings no changes."))
-        else:
-            messages.warning(
-                request,
-                _(
-                    "Nothing was saved: the records changed since the preview. Check the new "
-                    "preview below, then save."
-                ),
-            )
-        return redirect("activities_cultural:excel_preview", digest=digest)
-    except cultural_excel.ApplyError as failed:
-        messages.error(request, _("Nothing was saved: %(message)s") % {"message": failed.message})
-        return redirect("activities_cultural:excel_preview", digest=digest)
-    _forget(request, digest)
+    except (ImportFileError, PlanChanged, ApplyError) as error:
+        return UPLOADS.answer(request, digest, error)
+    UPLOADS.forget(request, digest)
     messages.success(
         request,
         _("The records of %(count)s union(s) were saved for %(year)s.")

@@ -13,7 +13,7 @@ from tuyengiao.accounts.http import acting_user
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import progress
 from tuyengiao.activities.forms_campaigns import ProgressForm
-from tuyengiao.activities.views_campaigns import xlsx_response
+from tuyengiao.core.xlsx import xlsx_response
 
 
 def _progress(request: HttpRequest, user: User) -> progress.Progress:
@@ -46,4 +46,5 @@ def progress_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def progress_export(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    return xlsx_response(progress.progress_export(user, _progress(request, user)))
+    export = progress.progress_export(user, _progress(request, user))
+    return xlsx_response(export.content, export.filename)

@@ -1,12 +1,18 @@
-"""Form pieces shared by every app: dd/mm/yyyy dates and service errors shown next to fields."""
+"""Form pieces shared by every app: dd/mm/yyyy dates, service errors shown next to fields, and
+the Excel upload (the file field and the preview's commit button)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from tuyengiao.core.excel import too_large_message
+from tuyengiao.core.xlsx import XLSX
 
 
 class DateInput(forms.DateInput):
@@ -44,3 +50,28 @@ class AsOfForm(forms.Form):
             value: dt.date = self.cleaned_data["date"]
             return value
         return default
+
+
+class XlsxFileField(forms.FileField):
+    """An Excel file to upload: the file picker offers .xlsx files, and a file larger than
+    IMPORT_MAX_BYTES is refused before it is read."""
+
+    default_error_messages = {"required": _("Choose the Excel file to upload.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Excel file (.xlsx)"))
+        kwargs.setdefault("widget", forms.FileInput(attrs={"accept": f".xlsx,{XLSX}"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        upload = super().clean(data, initial)
+        if upload and upload.size > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(too_large_message())
+        return upload
+
+
+class CommitForm(forms.Form):
+    """What an upload's preview posts to commit it: the file and the plan the user saw."""
+
+    sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    fingerprint = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)

@@ -9,9 +9,11 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
@@ -28,6 +30,15 @@ DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
 Columns = list[tuple[str, int]]  # header, width
 Line = list[tuple[Any, str]]  # value, number format
+
+
+@dataclass(frozen=True)
+class Export:
+    """A workbook made for download: its file name, its content and the rows it lists."""
+
+    filename: str
+    content: bytes
+    rows: int
 
 
 def safe_text(value: str) -> str:
@@ -82,3 +93,10 @@ def filename(prefix: str, *parts: object) -> str:
     """An ASCII file name from its parts: "bao-cao-NB-2025.xlsx"."""
     raw = "-".join(str(p) for p in (prefix, *parts) if p)
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", raw).strip("-") + ".xlsx"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    """A workbook to download, under `filename`."""
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -8,7 +8,6 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -21,18 +20,12 @@ from openpyxl.utils import get_column_letter
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today, valid_on
 from tuyengiao.core.services import audit_record
+from tuyengiao.core.xlsx import Export
 from tuyengiao.orgs import access, hierarchy, selectors
 from tuyengiao.orgs import excel_columns as cols
 from tuyengiao.orgs.models import OrgUnit, Ownership, UnitKind, UnitVersion
 
 SHEET_TITLE = "Đơn vị"
-
-
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    content: bytes
-    rows: int
 
 
 def _row(version: UnitVersion, labels: dict[str, dict[str, str]]) -> dict[str, Any]:

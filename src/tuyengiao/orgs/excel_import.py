@@ -1,76 +1,27 @@
-"""Excel import of units and their enterprises, from upload to commit: keep the uploaded file
-between preview and commit, plan it (excel_read → excel_planner), and apply the plan in one
-transaction through the hierarchy services. New units are established in one batch
-(units_create_many, with their new enterprises created in bulk); renames, moves and enterprise
-changes of existing units go through the per-unit services."""
+"""Excel import of units and their enterprises, from upload to commit: plan the uploaded file
+(excel_read → excel_planner; the file waits between preview and commit in core.uploads' store),
+and apply the plan in one transaction through the hierarchy services. New units are
+established in one batch (units_create_many, with their new enterprises created in bulk);
+renames, moves and enterprise changes of existing units go through the per-unit services."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
-import time
 from collections.abc import Sequence
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.services import audit_record, audit_record_many, snapshot
 from tuyengiao.core.text import clean
+from tuyengiao.core.uploads import ApplyError, commit_plan, refusal, upload_load
 from tuyengiao.orgs import services
 from tuyengiao.orgs.excel_plan import CREATE, MOVE, RENAME, Plan, RowPlan
 from tuyengiao.orgs.excel_planner import build_plan
-from tuyengiao.orgs.excel_read import ImportFileError, read_workbook
+from tuyengiao.orgs.excel_read import read_workbook
 from tuyengiao.orgs.excel_records import CHUNK
 from tuyengiao.orgs.models import Enterprise, OrgUnit
-
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-# Uploaded files wait this long for their commit.
-_KEEP_UPLOADS_SECONDS = 2 * 24 * 3600
-
-
-# --- keeping the file between preview and commit -------------------------------------------
-
-
-def _imports_dir() -> Path:
-    return Path(settings.VAR_DIR) / "imports"
-
-
-def upload_store(data: bytes) -> str:
-    """Keep an uploaded file under its SHA-256 until it is committed (or grows old)."""
-    digest = hashlib.sha256(data).hexdigest()
-    folder = _imports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - _KEEP_UPLOADS_SECONDS
-    for old in folder.glob("*.xlsx"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    path = folder / f"{digest}.xlsx"
-    if not path.exists():
-        partial = folder / f"{digest}.part"
-        partial.write_bytes(data)
-        partial.replace(path)
-    else:
-        path.touch()
-    return digest
-
-
-def upload_load(digest: str) -> bytes:
-    path = _imports_dir() / f"{digest}.xlsx"
-    if not _SHA256.fullmatch(digest) or not path.exists():
-        raise ImportFileError(
-            _("The uploaded file is no longer available. Upload it again to see the preview.")
-        )
-    return path.read_bytes()
-
-
-def upload_discard(digest: str) -> None:
-    if _SHA256.fullmatch(digest):
-        (_imports_dir() / f"{digest}.xlsx").unlink(missing_ok=True)
 
 
 def preview(user: User, *, digest: str, effective_date: dt.date | None) -> Plan:
@@ -78,31 +29,6 @@ def preview(user: User, *, digest: str, effective_date: dt.date | None) -> Plan:
 
 
 # --- applying -------------------------------------------------------------------------------
-
-
-class PlanChanged(Exception):
-    """The file no longer gives the plan that was previewed (or it has errors now)."""
-
-    def __init__(self, plan: Plan) -> None:
-        super().__init__("plan changed")
-        self.plan = plan
-
-
-class ImportApplyError(Exception):
-    """A service refused one row (or, with row None, the batch of new units) while applying;
-    everything has been rolled back."""
-
-    def __init__(self, row: int | None, code: str, message: str) -> None:
-        super().__init__(message)
-        self.row = row
-        self.code = code
-        self.message = message
-
-
-def _error_text(error: ValidationError | PermissionDenied) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(str(message) for message in error.messages)
-    return str(error) or _("This unit is outside your scope.")
 
 
 class _Applier:
@@ -159,7 +85,7 @@ class _Applier:
                 # Tax codes are checked below in one query per batch, not one per enterprise.
                 enterprise.full_clean(validate_unique=False)
             except ValidationError as error:
-                raise ImportApplyError(row.number, row.code, _error_text(error)) from error
+                raise ApplyError(refusal(error), row=row.number, code=row.code) from error
             introduced[planned.ref] = row
             self.enterprises[planned.ref] = enterprise
         by_tax = {
@@ -178,7 +104,7 @@ class _Applier:
                 try:
                     self.enterprises[by_tax[tax]].full_clean()
                 except ValidationError as error:
-                    raise ImportApplyError(row.number, row.code, _error_text(error)) from error
+                    raise ApplyError(refusal(error), row=row.number, code=row.code) from error
         Enterprise.objects.bulk_create(
             [self.enterprises[ref] for ref in introduced], batch_size=1000
         )
@@ -212,7 +138,7 @@ class _Applier:
             created = services.units_create_many(self.actor, specs=specs, reason=self.reason)
         except (ValidationError, PermissionDenied) as error:
             # The batch fails as a whole: no one row can be blamed for it.
-            raise ImportApplyError(None, "", _error_text(error)) from error
+            raise ApplyError(refusal(error)) from error
         self.units.update((unit.code, unit) for unit in created)
         audit_record_many(
             self.actor,
@@ -276,16 +202,13 @@ def import_commit(
     first every new unit (one batch, parents first), then the changes of units on record.
 
     Raises PlanChanged (nothing written) when the plan now differs or has errors, and
-    ImportApplyError (everything rolled back) when a service refuses a row or the batch."""
+    ApplyError (everything rolled back) when a service refuses a row or the batch."""
     reason = clean(reason)
     if not reason:
         raise ValidationError({"reason": _("Give the reason or the decision behind this change.")})
     sheet = read_workbook(upload_load(digest))
-    with transaction.atomic():
-        # Planned inside the transaction, so that what is applied is what was checked.
-        plan = build_plan(actor, sheet, effective_date)
-        if not plan.can_commit or plan.fingerprint != fingerprint:
-            raise PlanChanged(plan)
+
+    def apply(plan: Plan) -> None:
         applier = _Applier(actor, plan, reason)
         applier.create_units([row for row in plan.changes if CREATE in row.tags])
         for row in plan.changes:
@@ -294,7 +217,7 @@ def import_commit(
             try:
                 applier.apply_row(row)
             except (ValidationError, PermissionDenied) as error:
-                raise ImportApplyError(row.number, row.code, _error_text(error)) from error
+                raise ApplyError(refusal(error), row=row.number, code=row.code) from error
         unit = applier.summary_unit()
         audit_record(
             actor,
@@ -304,5 +227,10 @@ def import_commit(
             after={"file": digest, "effective_date": effective_date, **plan.counts},
             reason=reason,
         )
-    upload_discard(digest)
-    return plan
+
+    return commit_plan(
+        digest=digest,
+        fingerprint=fingerprint,
+        plan=lambda: build_plan(actor, sheet, effective_date),
+        apply=apply,
+    )

@@ -4,14 +4,13 @@ its fingerprint, and the preview's filtered lists. Built by excel_planner.build_
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy
 
 from tuyengiao.core.text import search_key
+from tuyengiao.core.uploads import plan_fingerprint
 from tuyengiao.orgs.excel_rows import Issue
 from tuyengiao.orgs.models import OrgUnit
 
@@ -117,12 +116,9 @@ class Plan:
 
 def fingerprint(plan: Plan) -> str:
     """The plan's changes as one hash: the commit applies only the plan that was previewed."""
-    payload = {
-        "date": plan.effective_date,
-        "changes": [row.signature() for row in plan.changes],
-    }
-    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return plan_fingerprint(
+        {"date": plan.effective_date, "changes": [row.signature() for row in plan.changes]}
+    )
 
 
 def rows_for_display(plan: Plan, show: str, query: str = "") -> list[RowPlan] | list[Issue]:

@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.core.forms import VNDateField
+from tuyengiao.core.forms import VNDateField, XlsxFileField
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
+    file = XlsxFileField(
         help_text=_("One row per unit, with the column headers of the template in row 1."),
         error_messages={
             "required": _("Choose the Excel file to import."),
             "empty": _("The file is empty: choose the Excel file of units."),
         },
-        widget=forms.FileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
     )
     effective_date = VNDateField(
         label=_("Effective date of moves and renames"),
@@ -41,26 +33,6 @@ class ImportUploadForm(forms.Form):
         help_text=_("E.g. the number and date of the decision."),
         error_messages={"required": _("Give the reason or the decision behind this import.")},
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB. Split it into smaller files.")
-                % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-            )
-        return upload
-
-    def content(self) -> bytes:
-        data: bytes = self.cleaned_data["file"].read()
-        return data
-
-
-class CommitForm(forms.Form):
-    """What the preview's button posts: the file and the plan the user saw."""
-
-    sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
-    fingerprint = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
 
 
 class PreviewFilterForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tuyengiao.accounts.http import acting_user
+from tuyengiao.core.xlsx import xlsx_response
 from tuyengiao.orgs import people_selectors as selectors
 from tuyengiao.orgs import people_services as services
 from tuyengiao.orgs.people_forms import (
@@ -22,8 +23,6 @@ from tuyengiao.orgs.people_forms import (
     PersonForm,
     add_service_errors,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -51,9 +50,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_export(request: HttpRequest) -> HttpResponse:
     filters = PeopleFilterForm(request.GET).filters()
     export = services.people_export(acting_user(request), **filters)
-    response = HttpResponse(export.content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    return xlsx_response(export.content, export.filename)
 
 
 @login_required

@@ -4,7 +4,6 @@ written by core.xlsx (formula-safe text). Every export is audited."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +17,7 @@ from tuyengiao.core.xlsx import (  # noqa: F401 (XLSX, COUNT_FORMAT, safe_text: 
     PERCENT_FORMAT,
     XLSX,
     Columns,
+    Export,
     Line,
     filename,
     safe_text,
@@ -26,13 +26,6 @@ from tuyengiao.core.xlsx import (  # noqa: F401 (XLSX, COUNT_FORMAT, safe_text: 
 from tuyengiao.reporting.dashboard import Breakdown, Dashboard, Drill, Header
 from tuyengiao.reporting.indicators import Figure
 from tuyengiao.reporting.models import Category, Structure
-
-
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    content: bytes
-    rows: int
 
 
 def _heading(header: Header, *parts: str) -> str:

@@ -2,12 +2,10 @@
 unit, prefilled, signed), the plan of an upload (every bad cell, or per unit the figures that
 change, with the warnings to confirm), and the commit of that plan in one transaction through
 report_values_submit, refused if the plan is no longer the one previewed. The uploaded file
-waits on the server between preview and commit (orgs.excel_import's store)."""
+waits on the server between preview and commit (core.uploads)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from typing import cast
@@ -15,12 +13,22 @@ from typing import cast
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuyengiao.accounts.models import User
+from tuyengiao.core.excel import FileRow, ImportFileError, Issue
 from tuyengiao.core.services import audit_record
+from tuyengiao.core.uploads import (
+    ApplyError,
+    FieldChange,
+    FilePlan,
+    FilePlanner,
+    commit_plan,
+    refusal,
+    upload_load,
+)
+from tuyengiao.core.xlsx import Export
 from tuyengiao.orgs import access, hierarchy
-from tuyengiao.orgs.excel_import import upload_discard, upload_load, upload_store
-from tuyengiao.orgs.excel_read import ImportFileError
 from tuyengiao.orgs.models import OrgUnit, UnitKind
 from tuyengiao.orgs.selectors import unit_for_user
 from tuyengiao.reporting import periods, validation
@@ -29,6 +37,7 @@ from tuyengiao.reporting.excel_forms_book import (
     FormFile,
     Meta,
     UnitLine,
+    letter,
     read_form,
     workbook_bytes,
 )
@@ -44,13 +53,6 @@ from tuyengiao.reporting.excel_forms_data import (
 )
 from tuyengiao.reporting.models import DataSet, Period, PeriodType, ReportStatus
 from tuyengiao.reporting.report_services import check_open, report_values_submit
-
-__all__ = [
-    "ImportFileError",
-    "upload_discard",
-    "upload_load",
-    "upload_store",
-]
 
 
 def period_label(code: str) -> str:
@@ -96,13 +98,6 @@ def _cell(text: str | None) -> int | str | None:
 
 
 # --- download -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Export:
-    filename: str
-    content: bytes
-    rows: int
 
 
 def export_root(user: User, unit_code: str, period_code: str) -> OrgUnit:
@@ -180,28 +175,6 @@ def _record_export(
 # --- the plan of an upload ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Issue:
-    """One thing wrong in the file: its row and column (None: the file as a whole), the field
-    it concerns and what is wrong."""
-
-    row: int | None
-    letter: str
-    label: str
-    message: str
-
-    @property
-    def cell(self) -> str:
-        return f"{self.letter}{self.row}" if self.row and self.letter else ""
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    before: int | str | None
-    after: int | None
-
-
 @dataclass
 class UnitChange:
     """What the commit does to one unit: submit these figures (the report becomes submitted)."""
@@ -233,21 +206,11 @@ class UnitChange:
         ]
 
 
-@dataclass
-class Plan:
+@dataclass(kw_only=True)
+class Plan(FilePlan[UnitChange]):
     dataset: DataSet
     period_code: str
     root: OrgUnit
-    rows: int = 0
-    unchanged: int = 0
-    empty: int = 0
-    changes: list[UnitChange] = field(default_factory=list)
-    errors: list[Issue] = field(default_factory=list)
-    fingerprint: str = ""
-
-    @property
-    def can_commit(self) -> bool:
-        return not self.errors and bool(self.changes)
 
     @property
     def warnings(self) -> list[tuple[UnitChange, str, str]]:
@@ -256,24 +219,13 @@ class Plan:
     @property
     def counts(self) -> dict[str, int]:
         return {
-            "rows": self.rows,
+            **super().counts,
             "changed": len(self.changes),
-            "unchanged": self.unchanged,
-            "empty": self.empty,
-            "errors": len(self.errors),
             "warnings": len(self.warnings),
         }
 
-    def finish(self) -> Plan:
-        payload = [
-            self.dataset.code,
-            self.period_code,
-            self.root.code,
-            [change.signature() for change in self.changes],
-        ]
-        text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
-        self.fingerprint = hashlib.sha256(text.encode()).hexdigest()
-        return self
+    def subject(self) -> list[object]:
+        return [self.dataset.code, self.period_code, self.root.code]
 
 
 def _parsed(text: object) -> int | None | str:
@@ -336,7 +288,9 @@ def check_file(user: User, *, form_file: FormFile, dataset: DataSet, period_code
     return unit_for_user(user, meta.unit, write=True)
 
 
-class _Planner:
+class _Planner(FilePlanner[UnitState, Plan]):
+    duplicate = gettext_lazy("The unit %(code)s is also on row %(row)s: keep one row per unit.")
+
     def __init__(
         self, user: User, form_file: FormFile, dataset: DataSet, period_code: str, root: OrgUnit
     ) -> None:
@@ -357,40 +311,16 @@ class _Planner:
 
     def error(self, row: int, key: str | None, message: str) -> None:
         if key is None:
-            self.plan.errors.append(Issue(row, "A", _("Unit code"), message))
+            self.code_error(row, message)
         else:
             label = self.labels[key]
-            self.plan.errors.append(Issue(row, self.file.letter(key), label, message))
+            self.plan.errors.append(Issue(row, letter(self.file.meta, key), label, message))
 
-    def run(self) -> Plan:
-        seen: dict[str, int] = {}
-        strangers: list[tuple[int, str]] = []
-        for row in self.file.rows:
-            values = {key: row.values.get(key, "") for key in self.editable}
-            if not any(values.values()):
-                self.plan.empty += 1
-                continue
-            self.plan.rows += 1
-            if not row.code:
-                self.error(row.number, None, _("Enter the unit code of this row."))
-                continue
-            if row.code in seen:
-                self.error(
-                    row.number,
-                    None,
-                    _("The unit %(code)s is also on row %(row)s: keep one row per unit.")
-                    % {"code": row.code, "row": seen[row.code]},
-                )
-                continue
-            seen[row.code] = row.number
-            state = self.states.get(row.code)
-            if state is None:
-                strangers.append((row.number, row.code))
-                continue
-            self.row(row.number, state, values)
-        self.strangers(strangers)
-        self.plan.errors.sort(key=lambda issue: (issue.row or 0, issue.letter))
-        return self.plan.finish()
+    def _values(self, row: FileRow) -> dict[str, str]:
+        return {key: str(row.cells.get(key, "")) for key in self.editable}
+
+    def is_empty(self, row: FileRow) -> bool:
+        return not any(self._values(row).values())
 
     def strangers(self, rows: list[tuple[int, str]]) -> None:
         """Rows whose code is not a reporting unit of the file's subtree."""
@@ -408,7 +338,8 @@ class _Planner:
                 ) % {"code": code, "unit": self.plan.root.code}
             self.error(number, None, message)
 
-    def row(self, number: int, state: UnitState, values: dict[str, str]) -> None:
+    def plan_row(self, row: FileRow, state: UnitState) -> None:
+        number, values = row.number, self._values(row)
         report = state.report
         draft = {key: str(text) for key, text in (report.draft if report else {}).items()}
         typed: dict[str, object] = {**draft, **values}
@@ -468,7 +399,8 @@ class _Planner:
 def build_plan(user: User, *, form_file: FormFile, dataset: DataSet, period_code: str) -> Plan:
     """Every error of the file, or what committing it would change, unit by unit."""
     root = check_file(user, form_file=form_file, dataset=dataset, period_code=period_code)
-    return _Planner(user, form_file, dataset, period_code, root).run()
+    planner = _Planner(user, form_file, dataset, period_code, root)
+    return planner.walk(form_file.rows, planner.states)
 
 
 def preview(user: User, *, digest: str, dataset: DataSet, period_code: str) -> Plan:
@@ -479,30 +411,6 @@ def preview(user: User, *, digest: str, dataset: DataSet, period_code: str) -> P
 # --- commit ---------------------------------------------------------------------------------
 
 
-class PlanChanged(Exception):
-    """The file no longer gives the plan that was previewed (or it has errors now)."""
-
-    def __init__(self, plan: Plan) -> None:
-        super().__init__("plan changed")
-        self.plan = plan
-
-
-class ApplyError(Exception):
-    """report_values_submit refused one unit; everything has been rolled back."""
-
-    def __init__(self, row: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.row = row
-        self.code = code
-        self.message = message
-
-
-def _error_text(error: ValidationError | PermissionDenied) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(str(message) for message in error.messages)
-    return str(error) or _("This unit is outside your scope.")
-
-
 def commit(
     user: User, *, digest: str, dataset: DataSet, period_code: str, fingerprint: str
 ) -> Plan:
@@ -510,11 +418,8 @@ def commit(
     still the one previewed. Raises PlanChanged (nothing written) when it is not, or has
     errors, or changes nothing; ApplyError (all rolled back) when a unit is refused."""
     form_file = read_form(upload_load(digest))
-    with transaction.atomic():
-        # Planned inside the transaction, so that what is applied is what was checked.
-        plan = build_plan(user, form_file=form_file, dataset=dataset, period_code=period_code)
-        if not plan.can_commit or plan.fingerprint != fingerprint:
-            raise PlanChanged(plan)
+
+    def apply(plan: Plan) -> None:
         for change in plan.changes:
             try:
                 report_values_submit(
@@ -526,7 +431,7 @@ def commit(
                     confirmed=True,
                 )
             except (ValidationError, PermissionDenied) as error:
-                raise ApplyError(change.number, change.code, _error_text(error)) from error
+                raise ApplyError(refusal(error), row=change.number, code=change.code) from error
         audit_record(
             user,
             action="report.import",
@@ -539,5 +444,12 @@ def commit(
                 **plan.counts,
             },
         )
-    upload_discard(digest)
-    return plan
+
+    return commit_plan(
+        digest=digest,
+        fingerprint=fingerprint,
+        plan=lambda: build_plan(
+            user, form_file=form_file, dataset=dataset, period_code=period_code
+        ),
+        apply=apply,
+    )

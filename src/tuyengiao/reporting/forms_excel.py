@@ -1,17 +1,18 @@
 """Forms of the Excel round trip of reporting forms: which form, period and unit to download,
-which form and period an uploaded file is meant to be, and the preview's commit button."""
+and which form and period an uploaded file is meant to be (the preview's commit button is
+core.forms.CommitForm)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today
+from tuyengiao.core.forms import XlsxFileField
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import UnitKind
 from tuyengiao.orgs.selectors import versions_in_scope
@@ -121,36 +122,7 @@ class DownloadForm(FormAndPeriodForm):
 
 
 class UploadForm(FormAndPeriodForm):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
+    file = XlsxFileField(
         help_text=_("The file downloaded above, with the figures entered."),
-        error_messages={
-            "required": _("Choose the Excel file to upload."),
-            "empty": _("The file is empty: choose the Excel file of the form."),
-        },
-        widget=forms.FileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
+        error_messages={"empty": _("The file is empty: choose the Excel file of the form.")},
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB. Split it into smaller files.")
-                % {"size": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-            )
-        return upload
-
-    def content(self) -> bytes:
-        data: bytes = self.cleaned_data["file"].read()
-        return data
-
-
-class CommitForm(forms.Form):
-    """What the preview's button posts: the file and the plan the user saw."""
-
-    sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
-    fingerprint = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)

@@ -14,16 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from tuyengiao.accounts.http import acting_user
-from tuyengiao.core.xlsx import XLSX
+from tuyengiao.core.xlsx import Export, xlsx_response
 from tuyengiao.reporting import dashboard, dashboard_export
 from tuyengiao.reporting.forms_dashboard import DashboardFilterForm
 from tuyengiao.reporting.models import Structure
 
 
-def _xlsx(result: dashboard_export.Export) -> HttpResponse:
-    response = HttpResponse(result.content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    return response
+def _xlsx(result: Export) -> HttpResponse:
+    return xlsx_response(result.content, result.filename)
 
 
 def _wants_xlsx(request: HttpRequest) -> bool:

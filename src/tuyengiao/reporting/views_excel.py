@@ -4,33 +4,47 @@ excel_forms, render."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.accounts.models import User
-from tuyengiao.core.forms import add_service_errors
+from tuyengiao.core.excel import ImportFileError
+from tuyengiao.core.forms import CommitForm, add_service_errors
+from tuyengiao.core.upload_views import PendingUploads, preview_page, upload_page
+from tuyengiao.core.uploads import ApplyError, PlanChanged
+from tuyengiao.core.xlsx import xlsx_response
 from tuyengiao.orgs import access
 from tuyengiao.reporting import excel_forms
 from tuyengiao.reporting.excel_forms_book import read_form
-from tuyengiao.reporting.forms_excel import CommitForm, DownloadForm, UploadForm
+from tuyengiao.reporting.forms_excel import DownloadForm, UploadForm
 from tuyengiao.reporting.models import DataSet
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The uploads of this session awaiting commit: sha256 → form and period codes.
-SESSION_KEY = "reporting_excel_uploads"
+UPLOADS = PendingUploads(
+    "reporting_excel_uploads",
+    home="reports_excel:home",
+    preview="reports_excel:preview",
+    commit="reports_excel:commit",
+    refused=lambda failed: (
+        _("Nothing was saved: row %(row)s (%(code)s) was refused: %(message)s")
+        % {"row": failed.row, "code": failed.code, "message": failed.message}
+    ),
+    changed=gettext_lazy(
+        "Nothing was saved: the figures on record changed since the preview. Check the new "
+        "preview below, then save."
+    ),
+)
 # The form and period last downloaded, offered again in the upload form.
 LAST_KEY = "reporting_excel_last"
-_SESSION_KEEP = 5
 
 
 def _user(request: HttpRequest) -> User:
@@ -47,25 +61,7 @@ def _uploader(request: HttpRequest) -> User:
     return user
 
 
-def _pending(request: HttpRequest, digest: str) -> dict[str, str] | None:
-    entry = request.session.get(SESSION_KEY, {}).get(digest)
-    return cast(dict[str, str], entry) if entry else None
-
-
-def _remember(request: HttpRequest, digest: str, dataset: str, period: str) -> None:
-    pending: dict[str, Any] = dict(request.session.get(SESSION_KEY, {}))
-    pending.pop(digest, None)
-    pending[digest] = {"dataset": dataset, "period": period}
-    request.session[SESSION_KEY] = dict(list(pending.items())[-_SESSION_KEEP:])
-
-
-def _forget(request: HttpRequest, digest: str) -> None:
-    pending: dict[str, Any] = dict(request.session.get(SESSION_KEY, {}))
-    pending.pop(digest, None)
-    request.session[SESSION_KEY] = pending
-
-
-def _dataset(entry: dict[str, str]) -> DataSet | None:
+def _dataset(entry: dict[str, Any]) -> DataSet | None:
     return DataSet.objects.filter(code=entry.get("dataset", "")).first()
 
 
@@ -77,15 +73,10 @@ def _upload_form(request: HttpRequest) -> UploadForm:
 def _home(
     request: HttpRequest, user: User, download: DownloadForm, upload: UploadForm
 ) -> HttpResponse:
-    return render(
+    return upload_page(
         request,
         "reporting/excel_home.html",
-        {
-            "download_form": download,
-            "upload_form": upload,
-            "can_upload": user.can_edit,
-            "max_rows": settings.IMPORT_MAX_ROWS,
-        },
+        {"download_form": download, "upload_form": upload, "can_upload": user.can_edit},
     )
 
 
@@ -116,9 +107,7 @@ def download(request: HttpRequest) -> HttpResponse:
                 "dataset": form.chosen_dataset.code,
                 "period": form.period_code,
             }
-            response = HttpResponse(result.content, content_type=XLSX)
-            response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-            return response
+            return xlsx_response(result.content, result.filename)
     return _home(request, user, form, _upload_form(request))
 
 
@@ -128,54 +117,44 @@ def upload(request: HttpRequest) -> HttpResponse:
     user = _uploader(request)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
-        data = form.content()
-        try:
-            form_file = read_form(data)
-            excel_forms.check_file(
-                user, form_file=form_file, dataset=form.chosen_dataset, period_code=form.period_code
-            )
-        except excel_forms.ImportFileError as error:
-            form.add_error("file", error.message)
-        else:
-            digest = excel_forms.upload_store(data)
-            _remember(request, digest, form.chosen_dataset.code, form.period_code)
-            return redirect("reports_excel:preview", digest=digest)
+        dataset, period_code = form.chosen_dataset, form.period_code
+        accepted = UPLOADS.accept(
+            request,
+            form,
+            lambda data: excel_forms.check_file(
+                user, form_file=read_form(data), dataset=dataset, period_code=period_code
+            ),
+            {"dataset": dataset.code, "period": period_code},
+        )
+        if accepted is not None:
+            return accepted
     return _home(request, user, DownloadForm(user=user), form)
-
-
-def _gone(request: HttpRequest) -> HttpResponse:
-    messages.warning(request, _("This upload is no longer pending. Upload the file again."))
-    return redirect("reports_excel:home")
 
 
 @login_required
 @require_GET
 def preview(request: HttpRequest, digest: str) -> HttpResponse:
     user = _uploader(request)
-    entry = _pending(request, digest)
+    entry = UPLOADS.get(request, digest)
     dataset = _dataset(entry) if entry else None
     if entry is None or dataset is None:
-        return _gone(request)
+        return UPLOADS.not_pending(request)
     try:
         plan = excel_forms.preview(
             user, digest=digest, dataset=dataset, period_code=entry["period"]
         )
-    except excel_forms.ImportFileError as error:
-        _forget(request, digest)
-        messages.error(request, error.message)
-        return redirect("reports_excel:home")
-    listed: list[Any] = list(plan.errors) if plan.errors else list(plan.changes)
-    page = Paginator(listed, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    except ImportFileError as error:
+        return UPLOADS.answer(request, digest, error)
+    page = preview_page(request, plan.errors or plan.changes)
+    return UPLOADS.render_preview(
         request,
         "reporting/excel_preview.html",
-        {
-            "plan": plan,
-            "counts": plan.counts,
+        digest=digest,
+        plan=plan,
+        page=page,
+        context={
             "period_label": excel_forms.period_label(plan.period_code),
-            "page_obj": page,
             "warnings": plan.warnings,
-            "commit_form": CommitForm(initial={"sha256": digest, "fingerprint": plan.fingerprint}),
         },
     )
 
@@ -188,10 +167,10 @@ def commit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest(_("The form is incomplete. Upload the file again."))
     digest = form.cleaned_data["sha256"]
-    entry = _pending(request, digest)
+    entry = UPLOADS.get(request, digest)
     dataset = _dataset(entry) if entry else None
     if entry is None or dataset is None:
-        return _gone(request)
+        return UPLOADS.not_pending(request)
     try:
         plan = excel_forms.commit(
             user,
@@ -200,32 +179,9 @@ def commit(request: HttpRequest) -> HttpResponse:
             period_code=entry["period"],
             fingerprint=form.cleaned_data["fingerprint"],
         )
-    except excel_forms.ImportFileError as error:
-        _forget(request, digest)
-        messages.error(request, error.message)
-        return redirect("reports_excel:home")
-    except excel_forms.PlanChanged as changed:
-        if changed.plan.errors:
-            messages.error(request, _("Nothing was saved: the file has errors (see below)."))
-        elif not changed.plan.changes:
-            messages.info(request, _("Nothing was saved: the file brings no changes."))
-        else:
-            messages.warning(
-                request,
-                _(
-                    "Nothing was saved: the figures on record changed since the preview. Check "
-                    "the new preview below, then save."
-                ),
-            )
-        return redirect("reports_excel:preview", digest=digest)
-    except excel_forms.ApplyError as failed:
-        messages.error(
-            request,
-            _("Nothing was saved: row %(row)s (%(code)s) was refused: %(message)s")
-            % {"row": failed.row, "code": failed.code, "message": failed.message},
-        )
-        return redirect("reports_excel:preview", digest=digest)
-    _forget(request, digest)
+    except (ImportFileError, PlanChanged, ApplyError) as error:
+        return UPLOADS.answer(request, digest, error)
+    UPLOADS.forget(request, digest)
     messages.success(
         request,
         _("The figures of %(count)s unit(s) were submitted for %(form)s, %(period)s.")

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from tuyengiao.activities import figures
+from tuyengiao.activities.campaign_services import workers_month_ensure
+from tuyengiao.activities.cultural_services import CulturalInput, cultural_record_set
 from tuyengiao.activities.models import (
     Activity,
     ActivityKind,
@@ -45,14 +47,7 @@ from tuyengiao.activities.models import (
     TrainingKind,
     Venue,
 )
-from tuyengiao.activities.services import (
-    ActivityInput,
-    CulturalInput,
-    activity_create,
-    attendance_set,
-    cultural_record_set,
-    workers_month_ensure,
-)
+from tuyengiao.activities.services import ActivityInput, activity_create, attendance_set
 from tuyengiao.core.dates import today
 from tuyengiao.core.text import search_key
 from tuyengiao.orgs.models import (
