@@ -280,3 +280,39 @@ def test_a_district_sees_its_own_part_of_the_provinces_campaign(
         reverse("activities:list"), {"campaign": month.code}
     )
     assert len(_titles(province)) == 2
+
+
+def test_a_busy_day_shows_four_activities_and_counts_the_rest(tree, reference, province_officer):
+    for n in range(6):
+        activity_create(None, data=describe(tree.school_a, title=f"Buổi {n}"))
+    response = client_for(province_officer).get(
+        reverse("activities:calendar"), {"year": 2025, "month": 3}
+    )
+    busy = next(
+        d for week in response.context["weeks"] for d in week if d.date == dt.date(2025, 3, 10)
+    )
+    assert [a.title for a in busy.activities] == ["Buổi 0", "Buổi 1", "Buổi 2", "Buổi 3"]
+    assert (busy.count, busy.more) == (6, 2) and response.context["count"] == 6
+    assert "và 2 hoạt động khác" in response.content.decode()
+
+
+def test_pages_beyond_the_walk_come_in_the_same_order(tree, reference, province_officer, settings):
+    from tuyengiao.activities import selectors
+
+    for n in range(12):
+        activity_create(
+            None,
+            data=describe(
+                tree.school_a,
+                title=f"Hoạt động {n:02d}",
+                start_date=dt.date(2025, 3, 1 + n),
+                end_date=dt.date(2025, 3, 1 + n),
+            ),
+        )
+    walked = [a.title for a in selectors.activities_page(province_officer, None, 2, 5)]
+    settings_limit, selectors.WALK_LIMIT = selectors.WALK_LIMIT, 0
+    try:
+        sorted_ = [a.title for a in selectors.activities_page(province_officer, None, 2, 5)]
+    finally:
+        selectors.WALK_LIMIT = settings_limit
+    assert walked == sorted_ == [f"Hoạt động {n:02d}" for n in (9, 8, 7, 6, 5)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -125,9 +126,11 @@ def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> 
         for key, value in params.dict().items()
         if value not in (None, "") and key not in ("limit", "offset")
     }
-    found = selectors.activities_for_user(user, selectors.filter_from(user, values))
-    page = found.prefetch_related("topics", "links")[params.offset : params.offset + params.limit]
-    return ActivityList(items=[_out(a) for a in page], count=found.count())
+    filters = selectors.filter_from(user, values)
+    page = selectors.activities_page(user, filters, params.offset, params.limit)
+    prefetch_related_objects(page, "topics", "links")
+    count = selectors.activities_for_user(user, filters).count()
+    return ActivityList(items=[_out(a) for a in page], count=count)
 
 
 def _task(code: str | None, organiser: OrgUnit, start: dt.date) -> PlanTask | None:

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from tuyengiao.activities.export import MAX_ROWS, activities_export
 from tuyengiao.activities.forms import ActivityFilterForm, ActivityForm, DeleteForm, FilesForm
 from tuyengiao.activities.models import Activity, ActivityKind
 from tuyengiao.activities.month import month_grid
+from tuyengiao.activities.paging import CAP, ActivityPaginator
 from tuyengiao.core.dates import today
 from tuyengiao.core.forms import add_service_errors
 from tuyengiao.core.xlsx import xlsx_response
@@ -34,15 +34,16 @@ from tuyengiao.orgs import access
 def _filtered(request: HttpRequest, user: User) -> tuple[ActivityFilterForm, dict[str, str], Any]:
     form = ActivityFilterForm(request.GET)
     values = form.values()
-    return form, values, selectors.activities_for_user(user, selectors.filter_from(user, values))
+    return form, values, selectors.filter_from(user, values)
 
 
 @login_required
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    form, values, found = _filtered(request, user)
-    page = Paginator(found, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    form, values, filters = _filtered(request, user)
+    paginator = ActivityPaginator(user, filters, settings.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -53,6 +54,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "query": query.urlencode(),
             "can_record": user.can_edit,
+            "capped": paginator.capped,
+            "cap": CAP,
             "filtered": bool(values),
         },
     )
@@ -62,7 +65,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def activity_export(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    _form, values, found = _filtered(request, user)
+    _form, values, filters = _filtered(request, user)
+    found = selectors.activities_for_user(user, filters)
     heading = _("Activities") + "".join(f" · {k}={v}" for k, v in sorted(values.items()))
     try:
         export = activities_export(user, found, heading, values)
@@ -95,7 +99,7 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET)
     values = {k: v for k, v in form.values().items() if k not in ("year", "month")}
     year, month = _month(request)
-    days = selectors.calendar_for_user(user, year, month, selectors.filter_from(user, values))
+    found = selectors.calendar_for_user(user, year, month, selectors.filter_from(user, values))
     first = dt.date(year, month, 1)
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
@@ -108,8 +112,8 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
         {
             "filter_form": form,
             "first": first,
-            "weeks": month_grid(year, month, days),
-            "count": len({a.pk for day in days.values() for a in day}),
+            "weeks": month_grid(year, month, found),
+            "count": found.total,
             "previous": previous,
             "following": following,
             "keep": keep.urlencode(),
