@@ -74,7 +74,12 @@ def _require_manage(actor: User | None, unit: OrgUnit) -> None:
 
 
 def _locked(plan: Plan) -> Plan:
-    return Plan.objects.select_for_update().select_related("unit", "parent").get(pk=plan.pk)
+    # Only the plan row is locked: PostgreSQL cannot lock the nullable side of a join (parent).
+    return (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("unit", "parent")
+        .get(pk=plan.pk)
+    )
 
 
 def _bump(plan: Plan) -> None:
