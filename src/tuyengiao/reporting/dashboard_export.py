@@ -11,16 +11,14 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.services import audit_record
-from tuyengiao.core.xlsx import (  # noqa: F401 (XLSX, COUNT_FORMAT, safe_text: for its callers)
+from tuyengiao.core.xlsx import (
     COUNT_FORMAT,
     DATETIME_FORMAT,
     PERCENT_FORMAT,
-    XLSX,
     Columns,
     Export,
     Line,
     filename,
-    safe_text,
     table_workbook,
 )
 from tuyengiao.reporting.dashboard import Breakdown, Dashboard, Drill, Header
