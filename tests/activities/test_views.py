@@ -316,3 +316,33 @@ def test_pages_beyond_the_walk_come_in_the_same_order(tree, reference, province_
     finally:
         selectors.WALK_LIMIT = settings_limit
     assert walked == sorted_ == [f"Hoạt động {n:02d}" for n in (9, 8, 7, 6, 5)]
+
+
+def test_files_written_before_a_failed_save_are_removed(
+    recorded, upper_officer, media, monkeypatch
+):
+    from tuyengiao.activities import file_services
+
+    school, _garment = recorded
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the database refused the write")
+
+    monkeypatch.setattr(file_services, "audit_record", refuse)
+    with pytest.raises(RuntimeError):
+        file_services.activity_files_add(
+            upper_officer, activity=school, uploads=[_photo(), _docx()]
+        )
+    assert not ActivityFile.objects.exists()
+    assert not [p for p in media.rglob("*") if p.is_file()]
+
+
+def test_an_activity_keeps_at_most_the_configured_number_of_files(
+    recorded, upper_officer, media, settings
+):
+    settings.ACTIVITY_FILES_MAX = 1
+    school, _garment = recorded
+    add = reverse("activities:files_add", kwargs={"activity_id": school.pk})
+    response = client_for(upper_officer).post(add, {"upload": [_photo(), _docx()]})
+    assert "tối đa 1 tệp" in " ".join(response.context["files_form"].errors["upload"])
+    assert not ActivityFile.objects.exists()

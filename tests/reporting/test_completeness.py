@@ -21,11 +21,11 @@ from tuyengiao.orgs import services as org_services
 from tuyengiao.orgs.models import OrgUnit, UnitKind
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.reporting import completeness
+from tuyengiao.reporting.completeness import default_period
 from tuyengiao.reporting.models import DataSet, ReportStatus
 from tuyengiao.reporting.reminders import reminders_send
 from tuyengiao.reporting.report_services import report_approve, report_values_submit
 from tuyengiao.reporting.services import datasets_ensure, elements_ensure
-from tuyengiao.reporting.views_status import default_period
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 YEARLY = "BC-NAM-CS"  # grassroots, yearly, due 15 days after the year: 2025 → 15/01/2026

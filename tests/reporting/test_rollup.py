@@ -35,6 +35,11 @@ def members(db):
     return DataElement.objects.create(code="members", name="Đoàn viên")
 
 
+def move(actor, unit, *, to, on, why="Chuyển"):
+    """One unit moved under another from a date (the restructuring every test here uses)."""
+    return orgs.unit_move(actor, units=[unit], parent=to, effective_date=on, reason=why)
+
+
 def total(unit, element, period, structure=Structure.HISTORICAL):
     rollup.catch_up()
     cells = rollup.totals([unit.pk], [element.pk], [period.pk], structure)
@@ -58,13 +63,7 @@ def test_a_value_adds_up_the_tree(tree, members):
 def test_structures_differ_after_a_move(tree, members, admin_user):
     y2024, y2025 = _period(2024), _period(2025)
     value_set(None, element=members, unit=tree.garment, period=y2024, value=900)
-    orgs.unit_move(
-        admin_user,
-        units=[tree.garment],
-        parent=tree.education,
-        effective_date=D(2025, 7, 1),
-        reason="Chuyển",
-    )
+    move(admin_user, tree.garment, to=tree.education, on=D(2025, 7, 1), why="Chuyển")
     value_set(None, element=members, unit=tree.garment, period=y2025, value=950)
     assert total(tree.district, members, y2024, Structure.HISTORICAL) == 900
     assert total(tree.education, members, y2024, Structure.CURRENT) == 900
@@ -77,13 +76,7 @@ def test_a_back_dated_restructuring_reaches_history(tree, members, admin_user):
     y2025 = _period(2025)
     value_set(None, element=members, unit=tree.garment, period=y2025, value=950)
     assert total(tree.district, members, y2025) == 950
-    orgs.unit_move(
-        admin_user,
-        units=[tree.garment],
-        parent=tree.education,
-        effective_date=D(2025, 7, 1),
-        reason="Ghi nhận muộn",
-    )
+    move(admin_user, tree.garment, to=tree.education, on=D(2025, 7, 1), why="Ghi nhận muộn")
     assert total(tree.education, members, y2025) == 950
     assert total(tree.district, members, y2025) is None
     assert rollup.differences() == []
@@ -315,13 +308,7 @@ def test_a_form_is_applied_in_a_fixed_number_of_queries(tree, members):
 def test_add_many_gives_what_adding_one_by_one_gives(tree, members, admin_user):
     y2024, y2025 = _period(2024), _period(2025)
     women = DataElement.objects.create(code="w", name="w", by_sex=True)
-    orgs.unit_move(
-        admin_user,
-        units=[tree.garment],
-        parent=tree.education,
-        effective_date=D(2025, 7, 1),
-        reason="Chuyển",
-    )
+    move(admin_user, tree.garment, to=tree.education, on=D(2025, 7, 1), why="Chuyển")
     changes = [
         rollup.Change(tree.garment.pk, members.pk, y2024, "", 900, 1),
         rollup.Change(tree.garment.pk, members.pk, y2025, "", 950, 1),
@@ -352,13 +339,7 @@ def test_catch_up_recomputes_from_raw_values_when_many_units_are_affected(
     value_set(None, element=members, unit=tree.garment, period=y2025, value=950)
     value_set(None, element=members, unit=tree.district, period=y2025, value=5)
     monkeypatch.setattr(rollup, "_FRONTIER_LIMIT", 0)
-    orgs.unit_move(
-        admin_user,
-        units=[tree.garment],
-        parent=tree.education,
-        effective_date=D(2025, 7, 1),
-        reason="Chuyển",
-    )
+    move(admin_user, tree.garment, to=tree.education, on=D(2025, 7, 1), why="Chuyển")
     assert total(tree.education, members, y2025) == 950
     assert total(tree.district, members, y2025) == 5
     assert_cache_is_right()
@@ -370,13 +351,7 @@ def test_rebuild_gives_the_rows_the_increments_gave(tree, members, admin_user):
         value_set(None, element=members, unit=unit, period=y2024, value=value)
         value_set(None, element=members, unit=unit, period=y2025, value=value + 1)
     value_set(None, element=members, unit=tree.province, period=y2025, value=2)
-    orgs.unit_move(
-        admin_user,
-        units=[tree.district],
-        parent=tree.national,
-        effective_date=D(2025, 3, 1),
-        reason="Chuyển",
-    )
+    move(admin_user, tree.district, to=tree.national, on=D(2025, 3, 1), why="Chuyển")
     value_clear(None, element=members, unit=tree.school_b, period=y2024)
     rollup.catch_up()
     incremental = rollup.stored()

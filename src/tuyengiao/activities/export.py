@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.activities.models import Activity
-from tuyengiao.core.models import AuditEntry
+from tuyengiao.core.services import audit_record
 from tuyengiao.core.xlsx import COUNT_FORMAT, Columns, Export, Line, filename, table_workbook
 
 # An export larger than this is refused: narrow the filters (a province's year is ~30,000).
@@ -71,14 +71,13 @@ def activities_export(
     if count > MAX_ROWS:
         raise ValueError(count)
     content = table_workbook(_("Activities"), heading, _columns(), _lines(activities))
+    scope_unit = user.scope_unit
     with transaction.atomic():
-        AuditEntry.objects.create(
-            actor=user,
+        audit_record(
+            user,
             action="activity.export",
-            object_type="activities.activity",
-            object_id="",
-            object_repr=heading[:255],
-            unit=user.scope_unit,
+            obj=scope_unit if scope_unit is not None else user,
+            unit=scope_unit,
             after={"rows": count, "filters": filters, "format": "xlsx"},
         )
     name = filename("hoat-dong", *(filters.get(k, "") for k in ("unit", "year", "month")))

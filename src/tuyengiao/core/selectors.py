@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tuyengiao.core.models import AuditEntry
+from tuyengiao.core.models import AuditEntry, OutboxMessage
+from tuyengiao.core.text import search_terms
 
 
 def audit_entries(
@@ -38,3 +39,12 @@ def audit_entries(
 
 def audit_actions() -> list[str]:
     return list(AuditEntry.objects.order_by().values_list("action", flat=True).distinct())
+
+
+def outbox_messages(query: str = "") -> QuerySet[OutboxMessage]:
+    """The outbox, newest first, searched without diacritics (every word must match). Who may
+    read it is decided by the caller (administrators and provincial staff)."""
+    found = OutboxMessage.objects.select_related("sent_by").order_by("-created_at", "-id")
+    for term in search_terms(query):
+        found = found.filter(search_key__contains=term)
+    return found

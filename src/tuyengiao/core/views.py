@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from tuyengiao.core.models import OutboxMessage
-from tuyengiao.core.text import search_terms
+from tuyengiao.core.selectors import outbox_messages
 
 
 class OutboxSearchForm(forms.Form):
@@ -34,9 +33,6 @@ def outbox(request: HttpRequest) -> HttpResponse:
     if not getattr(request.user, "can_view_audit", False):
         raise PermissionDenied(_("Only administrators and provincial staff can read the outbox."))
     form = OutboxSearchForm(request.GET)
-    found = OutboxMessage.objects.select_related("sent_by").order_by("-created_at", "-id")
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    for term in search_terms(query):
-        found = found.filter(search_key__contains=term)
+    found = outbox_messages(form.cleaned_data["q"] if form.is_valid() else "")
     page = Paginator(found, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/outbox.html", {"form": form, "page_obj": page})

@@ -24,7 +24,7 @@ from tuyengiao.core.text import search_terms
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import OrgUnit, UnitClosure, UnitVersion
 from tuyengiao.reporting import periods
-from tuyengiao.reporting.models import DataSet, Period, ReportStatus
+from tuyengiao.reporting.models import DataSet, Period, PeriodType, ReportStatus
 
 # A unit with no report at all for the form and period.
 MISSING = "missing"
@@ -385,3 +385,72 @@ def unit_rows(report: Completeness, versions: Any) -> list[UnitRow]:
             )
         )
     return rows
+
+
+# --- the page's choices -----------------------------------------------------------------
+
+# How many periods of each type the period list offers, latest first.
+RECENT: dict[str, int] = {
+    PeriodType.YEAR: 6,
+    PeriodType.HALF: 8,
+    PeriodType.QUARTER: 8,
+    PeriodType.MONTH: 12,
+}
+
+
+def period_codes(dataset: DataSet) -> list[str]:
+    """The periods offered for a form, latest first: recent ones (the current one included)."""
+    if dataset.period_kind == PeriodType.TERM:
+        return list(
+            Period.objects.filter(kind=PeriodType.TERM, start__lte=today())
+            .order_by("-start")
+            .values_list("code", flat=True)
+        )
+    return periods.recent_codes(dataset.period_kind, today(), RECENT[dataset.period_kind])
+
+
+def default_period(codes: list[str]) -> str:
+    """The period being collected: the latest that has ended (its reports are due now or
+    overdue), else the current one."""
+    for code in codes:
+        found = periods.bounds(code)
+        if found is not None and found.end <= today():
+            return code
+    return codes[0] if codes else ""
+
+
+def default_unit_code(user: User) -> str:
+    """The unit the page opens on: the user's scope unit, else the top of today's tree."""
+    if user.scope_unit is not None:
+        return user.scope_unit.code
+    root = (
+        UnitVersion.objects.filter(parent=None, **valid_on(today()))
+        .order_by("unit__code")
+        .values_list("unit__code", flat=True)
+        .first()
+    )
+    return root or ""
+
+
+def breadcrumbs(user: User, unit: OrgUnit, period: Period) -> list[UnitVersion]:
+    """The units above `unit` on the period's last day that the user may open."""
+    chain = hierarchy.ancestors(unit.pk, period.reference_date)
+    root_id = access.scope_root_id(user)
+    ids = [v.unit_id for v in chain]
+    if root_id is not None:
+        chain = chain[ids.index(root_id) :] if root_id in ids else []
+    return chain
+
+
+def datasets() -> list[DataSet]:
+    """Every reporting form (they are the same for every reader)."""
+    return list(DataSet.objects.all())
+
+
+def dataset_by_code(code: str) -> DataSet | None:
+    return DataSet.objects.filter(code=code).first()
+
+
+def units_by_codes(codes: set[str]) -> list[OrgUnit]:
+    """The units of these codes; the reminder service decides which the actor may remind."""
+    return list(OrgUnit.objects.filter(code__in=codes))

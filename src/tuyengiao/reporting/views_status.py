@@ -23,21 +23,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.accounts.models import User
-from tuyengiao.core.dates import today, valid_on
-from tuyengiao.orgs import access, hierarchy
-from tuyengiao.orgs.models import OrgUnit, UnitVersion
+from tuyengiao.core.dates import today
+from tuyengiao.orgs import access
+from tuyengiao.orgs.models import OrgUnit
 from tuyengiao.orgs.selectors import unit_for_user
 from tuyengiao.reporting import completeness, periods
-from tuyengiao.reporting.models import DataSet, Period, PeriodType, ReportStatus
+from tuyengiao.reporting.models import DataSet, ReportStatus
 from tuyengiao.reporting.reminders import Reminders, reminders_send
 
-# How many periods of each type the period list offers, latest first.
-RECENT: dict[str, int] = {
-    PeriodType.YEAR: 6,
-    PeriodType.HALF: 8,
-    PeriodType.QUARTER: 8,
-    PeriodType.MONTH: 12,
-}
 # Names listed in one message after a reminder; the rest are counted.
 NAMES_SHOWN = 10
 # The query keys that make up the page's state (kept across the reminder's round trip).
@@ -110,63 +103,20 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]
         return self.known if self.known is not None else int(super().count)
 
 
-def period_codes(dataset: DataSet) -> list[str]:
-    """The periods offered for a form, latest first: recent ones (the current one included)."""
-    if dataset.period_kind == PeriodType.TERM:
-        return list(
-            Period.objects.filter(kind=PeriodType.TERM, start__lte=today())
-            .order_by("-start")
-            .values_list("code", flat=True)
-        )
-    return periods.recent_codes(dataset.period_kind, today(), RECENT[dataset.period_kind])
-
-
-def default_period(codes: list[str]) -> str:
-    """The period being collected: the latest that has ended (its reports are due now or
-    overdue), else the current one."""
-    for code in codes:
-        found = periods.bounds(code)
-        if found is not None and found.end <= today():
-            return code
-    return codes[0] if codes else ""
-
-
-def _default_unit(user: User) -> str:
-    if user.scope_unit is not None:
-        return user.scope_unit.code
-    root = (
-        UnitVersion.objects.filter(parent=None, **valid_on(today()))
-        .order_by("unit__code")
-        .values_list("unit__code", flat=True)
-        .first()
-    )
-    return root or ""
-
-
-def _breadcrumbs(user: User, unit: OrgUnit, period: Period) -> list[UnitVersion]:
-    """The units above `unit` on the period's last day that the user may open."""
-    chain = hierarchy.ancestors(unit.pk, period.reference_date)
-    root_id = access.scope_root_id(user)
-    ids = [v.unit_id for v in chain]
-    if root_id is not None:
-        chain = chain[ids.index(root_id) :] if root_id in ids else []
-    return chain
-
-
 def _selection(request: HttpRequest, user: User) -> tuple[list[DataSet], DataSet, list[str], str]:
-    datasets = list(DataSet.objects.all())
+    datasets = completeness.datasets()
     if not datasets:
         raise Http404("no reporting form")
     by_code = {d.code: d for d in datasets}
     dataset = by_code.get(request.GET.get("form", ""), datasets[0])
-    codes = period_codes(dataset)
+    codes = completeness.period_codes(dataset)
     asked = periods.bounds(request.GET.get("period", ""))
     if asked and asked.kind == dataset.period_kind and asked.start <= today():
         code = asked.code
         if code not in codes:
             codes.append(code)
     else:
-        code = default_period(codes)
+        code = completeness.default_period(codes)
     if not code:
         raise Http404("no period")
     return datasets, dataset, codes, code
@@ -177,7 +127,9 @@ def _selection(request: HttpRequest, user: User) -> tuple[list[DataSet], DataSet
 def status_home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     datasets, dataset, codes, code = _selection(request, user)
-    unit = unit_for_user(user, request.GET.get("unit", "").strip().upper() or _default_unit(user))
+    unit = unit_for_user(
+        user, request.GET.get("unit", "").strip().upper() or completeness.default_unit_code(user)
+    )
     period = completeness.period_of(dataset, code)
     report = completeness.completeness_for_user(user, dataset=dataset, period=period, unit=unit)
     filter_form = FilterForm(request.GET)
@@ -205,7 +157,7 @@ def status_home(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "state": state,
             "back": _state(back).urlencode(),
-            "breadcrumbs": _breadcrumbs(user, unit, period),
+            "breadcrumbs": completeness.breadcrumbs(user, unit, period),
             "can_remind": user.can_restructure and access.can_write(user, unit),
             "tick_all": request.GET.get("tick") == "all",
         },
@@ -263,12 +215,12 @@ def status_remind(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     if not user.can_restructure:
         raise PermissionDenied(_("Only an upper level can remind units."))
-    dataset = DataSet.objects.filter(code=request.POST.get("form", "")).first()
+    dataset = completeness.dataset_by_code(request.POST.get("form", ""))
     if dataset is None:
         raise Http404("form")
     period = completeness.period_of(dataset, request.POST.get("period", ""))
     codes = set(request.POST.getlist("units"))
-    units = list(OrgUnit.objects.filter(code__in=codes))
+    units = completeness.units_by_codes(codes)
     if len(units) != len(codes):
         raise Http404("unit")
     try:
