@@ -10,17 +10,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Exists, ForeignKey, Lookup, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.activities.models import Activity, Campaign, Topic
 from tuyengiao.core.dates import today
+from tuyengiao.core.lookups import among
 from tuyengiao.core.text import search_terms
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import OrgUnit, UnitClosure
@@ -115,23 +115,7 @@ def _under(root_id: int, walk: bool) -> Q:
     below = hierarchy.ever_descendant_ids(root_id)
     if connection.vendor != "postgresql":
         return Q(organiser_id__in=below)
-    ids = sorted(set(below.values_list("descendant_id", flat=True)))
-    return Q(organiser_id__any_of=ids)
-
-
-@ForeignKey.register_lookup
-class AnyOf(Lookup):
-    """`column = ANY(%s)` with the values as one array parameter (PostgreSQL only): any
-    number of ids, and a planner that sees how many."""
-
-    lookup_name = "any_of"
-
-    def get_prep_lookup(self) -> Any:
-        return list(self.rhs)
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, self.rhs)
+    return among("organiser_id", sorted(set(below.values_list("descendant_id", flat=True))))
 
 
 def _narrowed(filters: ActivityFilter | None) -> bool:
