@@ -296,28 +296,6 @@ def test_a_busy_day_shows_four_activities_and_counts_the_rest(tree, reference, p
     assert "và 2 hoạt động khác" in response.content.decode()
 
 
-def test_pages_beyond_the_walk_come_in_the_same_order(tree, reference, province_officer, settings):
-    from tuyengiao.activities import selectors
-
-    for n in range(12):
-        activity_create(
-            None,
-            data=describe(
-                tree.school_a,
-                title=f"Hoạt động {n:02d}",
-                start_date=dt.date(2025, 3, 1 + n),
-                end_date=dt.date(2025, 3, 1 + n),
-            ),
-        )
-    walked = [a.title for a in selectors.activities_page(province_officer, None, 2, 5)]
-    settings_limit, selectors.WALK_LIMIT = selectors.WALK_LIMIT, 0
-    try:
-        sorted_ = [a.title for a in selectors.activities_page(province_officer, None, 2, 5)]
-    finally:
-        selectors.WALK_LIMIT = settings_limit
-    assert walked == sorted_ == [f"Hoạt động {n:02d}" for n in (9, 8, 7, 6, 5)]
-
-
 def test_files_written_before_a_failed_save_are_removed(
     recorded, upper_officer, media, monkeypatch
 ):

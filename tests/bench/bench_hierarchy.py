@@ -68,7 +68,7 @@ def _worker(db: str, grassroots: int, out: Path, profile: bool) -> None:
         "merged": list(created.merged),
     }
     if analyze():
-        results["notes"].append("PostgreSQL: ANALYZE run after the load (as autovacuum would).")
+        results["notes"].append("PostgreSQL: VACUUM ANALYZE after the load (as autovacuum would).")
     results["load_before"] = os.getloadavg()
     _bench(results, profile)
     results["load_after"] = os.getloadavg()

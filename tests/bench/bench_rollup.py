@@ -168,7 +168,7 @@ def _worker(db: str, grassroots: int, years: str, runs: int, out: Path) -> None:
     tree = synth.synth(grassroots=grassroots)
     results["tree"] = {"seconds": time.perf_counter() - started, "units": tree.units}
     if analyze():
-        results["notes"].append("PostgreSQL: ANALYZE run after each bulk load.")
+        results["notes"].append("PostgreSQL: VACUUM ANALYZE run after each bulk load.")
     figures = values.synth_values(years=values.parse_years(years))
     results["values"] = {
         "count": figures.values,

@@ -233,6 +233,41 @@ class FileKind(models.TextChoices):
     DOCUMENT = "document", _("Document")
 
 
+class ActivityScope(models.Model):
+    """An activity as the units above its organiser see it: one row for every unit the
+    organiser was ever under (itself included), with the columns a list filters and sorts on.
+    A subtree's list, count and calendar then read one index range of its top unit: at
+    national scale a province of ~16,000 units otherwise probed the activities' index once per
+    unit. Kept by activities.scope on every write and every change of the tree."""
+
+    unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The unique constraint below, led by the activity, indexes this key.
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="scopes", db_index=False
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    kind = models.CharField(max_length=16)
+
+    class Meta:
+        indexes = [
+            # Newest first; end date and kind ride along so that date and kind filters and
+            # the count are answered from the index alone.
+            models.Index(
+                fields=["unit", "-start_date", "-activity", "end_date", "kind"],
+                name="activity_scope_newest",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "unit"], name="one_scope_row_per_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} @ {self.unit_id}"
+
+
 class ActivityFile(models.Model):
     """A photo or a document of an activity, kept through Django's storage API and served only
     to those who may read the activity."""

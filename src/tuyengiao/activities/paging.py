@@ -1,6 +1,6 @@
 """Pages of a scoped activity list at national scale: a count that stops at CAP (a province
 holds tens of thousands; past that one narrows the filters rather than pages), and each page
-read by `selectors.activities_page` (the newest-first index for the first pages)."""
+read from `selectors.listing_for_user` (one index range of the subtree's top unit)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,12 @@ CAP = 10_000
 
 class ActivityPaginator(Paginator):  # type: ignore[type-arg]
     def __init__(self, user: User, filters: selectors.ActivityFilter, per_page: int) -> None:
-        self.found = selectors.activities_for_user(user, filters)
-        super().__init__(self.found, per_page)
-        self.user, self.filters = user, filters
+        self.listing = selectors.listing_for_user(user, filters)
+        super().__init__(self.listing.newest(), per_page)
 
     @cached_property
     def count(self) -> int:
-        return selectors.count_capped(self.found, CAP)
+        return self.listing.count(CAP)
 
     @property
     def capped(self) -> bool:
@@ -33,5 +32,5 @@ class ActivityPaginator(Paginator):  # type: ignore[type-arg]
     def page(self, number: Any) -> Page:  # type: ignore[type-arg]
         number = self.validate_number(number)
         offset = (number - 1) * self.per_page
-        rows = selectors.activities_page(self.user, self.filters, offset, self.per_page)
+        rows = selectors.activities_by_ids(self.listing.ids(offset, self.per_page))
         return Page(rows, number, self)

@@ -10,20 +10,19 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
-from tuyengiao.activities.models import Activity, Campaign, Topic
+from tuyengiao.activities.models import Activity, ActivityScope, Campaign, Topic
 from tuyengiao.core.dates import today
-from tuyengiao.core.lookups import among
 from tuyengiao.core.text import search_terms
 from tuyengiao.orgs import access, hierarchy
-from tuyengiao.orgs.models import OrgUnit, UnitClosure
+from tuyengiao.orgs.models import OrgUnit
 from tuyengiao.orgs.selectors import unit_for_user
 from tuyengiao.plans.models import PlanTask
 
@@ -96,86 +95,111 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
 # An activity lasts at most this long (services.MAX_DAYS_AHEAD): one that overlaps a period
 # started at most this long before it, which bounds every date-range search.
 MAX_SPAN = dt.timedelta(days=366)
-# Pages up to this offset walk the newest-first index; deeper ones sort the subtree's rows.
-WALK_LIMIT = 500
 
 
-def _under(root_id: int, walk: bool) -> Q:
-    """Organised by a unit ever under `root_id`. Forms of one condition for the ways of
-    reading a subtree at national scale (a million activities, a province of ~9,000 units):
-    `EXISTS` lets the database walk the newest-first index and stop after a page (`walk`);
-    otherwise each unit's own index range is read — `IN (subquery)` on SQLite, and on
-    PostgreSQL `= ANY(ids)`, whose size its planner sees (with the subquery it guessed a
-    sequential scan: 4 to 6 times slower, measured)."""
-    if walk:
-        closure = UnitClosure.objects.filter(
-            ancestor_id=root_id, descendant_id=OuterRef("organiser_id")
-        )
-        return Q(Exists(closure))
-    below = hierarchy.ever_descendant_ids(root_id)
-    if connection.vendor != "postgresql":
-        return Q(organiser_id__in=below)
-    return among("organiser_id", sorted(set(below.values_list("descendant_id", flat=True))))
-
-
-def _narrowed(filters: ActivityFilter | None) -> bool:
-    """Whether anything but the scope narrows the list (kind, dates, search…)."""
-    if filters is None:
-        return False
-    return any(
-        getattr(filters, name) for name in ("kind", "topic", "task", "query", "start", "end")
-    ) or (filters.unit is not None or filters.campaign is not None)
-
-
-def activities_for_user(
-    user: User, filters: ActivityFilter | None = None, *, walk: bool = False
-) -> QuerySet[Activity]:
-    """The activities the user may read, narrowed by `filters`, newest first. The organiser's
-    subtree is the one of any date (a unit that moved keeps its history where it was).
-    `walk`: the form for reading the first pages (see `_under`)."""
-    filters = filters or ActivityFilter()
-    found = Activity.objects.all()
+def _subtree(user: User, filters: ActivityFilter) -> QuerySet[ActivityScope] | None:
+    """The scope rows of the top unit the list is read under (the filter's unit, else the
+    user's scope unit); None for a user of the whole tree with no unit chosen. Each unit sees
+    the activities of every unit that was ever under it (see activities.scope)."""
     root_id = access.scope_root_id(user)
-    if root_id is not None:
-        found = found.filter(_under(root_id, walk))
+    unit_id = None
     if filters.unit is not None:
         access.require(access.can_read(user, filters.unit))
-        found = found.filter(_under(filters.unit.pk, walk))
+        unit_id = filters.unit.pk
+    top = unit_id if unit_id is not None else root_id
+    if top is None:
+        return None
+    rows = ActivityScope.objects.filter(unit_id=top)
+    if root_id is not None and unit_id not in (None, root_id):
+        # A unit that joined the user's subtree late: only what the scope itself sees of it.
+        seen = ActivityScope.objects.filter(unit_id=root_id, activity_id=OuterRef("activity_id"))
+        rows = rows.filter(Exists(seen))
+    return rows
+
+
+def _by_columns(found: QuerySet[Any], filters: ActivityFilter) -> QuerySet[Any]:
+    """Narrowed by kind and dates: columns of the activities and of their scope rows alike."""
     if filters.kind:
         found = found.filter(kind=filters.kind)
-    if filters.topic:
-        found = found.filter(topics__code=filters.topic)
-    if filters.task:
-        found = found.filter(task__code=filters.task)
-    if filters.campaign is not None:
-        found = found.filter(campaign=filters.campaign)
     if filters.start is not None:
         found = found.filter(end_date__gte=filters.start, start_date__gte=filters.start - MAX_SPAN)
     if filters.end is not None:
         found = found.filter(start_date__lte=filters.end)
+    return found
+
+
+def _by_activity(found: QuerySet[Any], filters: ActivityFilter, path: str) -> QuerySet[Any]:
+    """Narrowed by what only the activity holds (topic, task, campaign, search), reached from
+    `found`'s rows through `path` ("" for activities, "activity__" for scope rows)."""
+    if filters.topic:
+        found = found.filter(**{f"{path}topics__code": filters.topic})
+    if filters.task:
+        found = found.filter(**{f"{path}task__code": filters.task})
+    if filters.campaign is not None:
+        found = found.filter(**{f"{path}campaign": filters.campaign})
     for term in search_terms(filters.query):
-        found = found.filter(search_key__contains=term)
+        found = found.filter(**{f"{path}search_key__contains": term})
+    return found
+
+
+def activities_for_user(user: User, filters: ActivityFilter | None = None) -> QuerySet[Activity]:
+    """The activities the user may read, narrowed by `filters`, newest first. The organiser's
+    subtree is the one of any date (a unit that moved keeps its history where it was)."""
+    filters = filters or ActivityFilter()
+    found = _by_activity(_by_columns(Activity.objects.all(), filters), filters, "")
+    subtree = _subtree(user, filters)
+    if subtree is not None:
+        found = found.filter(id__in=_by_columns(subtree, filters).values("activity_id"))
     return found.select_related("organiser", "task", "campaign").order_by("-start_date", "-id")
 
 
-def count_capped(found: QuerySet[Activity], cap: int) -> int:
-    """How many activities `found` holds, counting no further than `cap` + 1: beyond that a
-    list is for narrowing, not for paging through (a province has tens of thousands)."""
-    return found.order_by().values("id")[: cap + 1].count()
+@dataclass(frozen=True)
+class Listing:
+    """The rows a page, a count or a calendar of activities reads, newest first: the scope
+    rows of the subtree's top unit (one index range, whatever the subtree's size), or the
+    activities themselves for a user of the whole tree. `key` names the activity's id."""
+
+    rows: QuerySet[Any]
+    key: str
+
+    def newest(self) -> QuerySet[Any]:
+        return self.rows.order_by("-start_date", f"-{self.key}")
+
+    def ids(self, offset: int, limit: int) -> list[int]:
+        return list(self.newest().values_list(self.key, flat=True)[offset : offset + limit])
+
+    def count(self, cap: int) -> int:
+        """How many, counting no further than `cap` + 1: beyond that a list is for narrowing,
+        not for paging through (a province has tens of thousands)."""
+        return self.rows.order_by().values(self.key)[: cap + 1].count()
+
+    def spans(self) -> QuerySet[Any]:
+        """(id, start date, end date), earliest first."""
+        earliest = self.rows.order_by("start_date", self.key)
+        return earliest.values_list(self.key, "start_date", "end_date")
+
+
+def listing_for_user(user: User, filters: ActivityFilter | None = None) -> Listing:
+    """What `activities_for_user` selects, as the rows a list pages through."""
+    filters = filters or ActivityFilter()
+    subtree = _subtree(user, filters)
+    if subtree is None:
+        activities = _by_activity(_by_columns(Activity.objects.all(), filters), filters, "")
+        return Listing(activities, "id")
+    return Listing(
+        _by_activity(_by_columns(subtree, filters), filters, "activity__"), "activity_id"
+    )
 
 
 def activities_page(
     user: User, filters: ActivityFilter | None, offset: int, limit: int
 ) -> list[Activity]:
-    """One page of `activities_for_user`: its ids through the faster form for its depth, then
-    its rows (with their organiser, task and campaign) by id."""
-    # PostgreSQL walks well only when the page's rows are dense in the newest-first order.
-    walk = offset < WALK_LIMIT and (connection.vendor != "postgresql" or not _narrowed(filters))
-    ids = list(
-        activities_for_user(user, filters, walk=walk).values_list("id", flat=True)[
-            offset : offset + limit
-        ]
-    )
+    """One page of `activities_for_user`."""
+    return activities_by_ids(listing_for_user(user, filters).ids(offset, limit))
+
+
+def activities_by_ids(ids: list[int]) -> list[Activity]:
+    """The rows of a page (with their organiser, task and campaign), newest first."""
     rows = Activity.objects.filter(id__in=ids).select_related("organiser", "task", "campaign")
     return list(rows.order_by("-start_date", "-id"))
 
@@ -200,10 +224,9 @@ def calendar_for_user(
     start, end = month_bounds(year, month)
     base = filters or ActivityFilter()
     narrowed = ActivityFilter(**{**base.__dict__, "start": start, "end": end})
-    spans = activities_for_user(user, narrowed).values_list("id", "start_date", "end_date")
     ids_by_day: dict[dt.date, list[int]] = {}
     total = 0
-    for pk, first, last in spans.order_by("start_date", "id"):
+    for pk, first, last in listing_for_user(user, narrowed).spans():
         total += 1
         day = max(first, start)
         while day <= min(last, end):

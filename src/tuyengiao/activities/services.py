@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
-from tuyengiao.activities import figures
+from tuyengiao.activities import figures, scope
 from tuyengiao.activities.models import (
     EVENT_KINDS,
     Activity,
@@ -307,6 +307,7 @@ def activity_create(actor: User | None, *, data: ActivityInput) -> Activity:
     activity.created_by = acting(actor)
     _clean(activity)
     activity.save()
+    scope.write(activity, new=True)
     _store(activity, data, new=True)
     audit_record(
         actor,
@@ -337,6 +338,7 @@ def activity_update(
     stored.search_key = _search_key(data)
     _clean(stored)
     save_versioned(stored, version, [*FIELDS, "search_key", "updated_at"])
+    scope.write(stored)
     _store(stored, data)
     audit_record(
         actor,

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tuyengiao.activities import figures
+from tuyengiao.activities import figures, scope
 from tuyengiao.activities.models import (
     EVENT_KINDS,
     Activity,
@@ -148,6 +148,7 @@ def _reset_sequence() -> None:
         )
         cursor.execute("ANALYZE activities_activity")
         cursor.execute("ANALYZE activities_activity_topics")
+        cursor.execute("ANALYZE activities_activityscope")
 
 
 def _event_figures(years: range) -> int:
@@ -197,6 +198,7 @@ def synth_activities(*, count: int, years: range, seed: int = 1) -> ActivitiesRe
         _insert("activities_activity_topics", ["activity_id", "topic_id"], links)
         result.activities += len(batch)
         result.topic_rows += len(links)
+        scope.add_from(first_id)
         _reset_sequence()
     result.seconds["activities"] = time.perf_counter() - started
     mark = time.perf_counter()

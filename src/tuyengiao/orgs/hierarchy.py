@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from tuyengiao.core.dates import valid_on
 from tuyengiao.orgs.models import OrgUnit, UnitClosure, UnitVersion
+from tuyengiao.orgs.signals import closure_rebuilt
 
 ClosureRow = tuple[int, int, dt.date, dt.date]  # ancestor, depth, from, to
 _CHUNK = 5000
@@ -238,4 +239,5 @@ def rebuild_closure(unit_ids: Iterable[int] | None = None) -> int:
         for start in range(0, len(ids), _CHUNK):
             UnitClosure.objects.filter(descendant_id__in=ids[start : start + _CHUNK]).delete()
     _insert_closure(new_rows)
+    closure_rebuilt.send(UnitClosure, unit_ids=None if unit_ids is None else sorted(targets))
     return len(new_rows)
