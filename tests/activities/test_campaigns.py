@@ -10,7 +10,6 @@ import io
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -32,10 +31,6 @@ from tuyengiao.orgs import services as org_services
 from tuyengiao.orgs.models import UnitKind
 
 MAY = dt.date(2026, 5, 1), dt.date(2026, 5, 31)
-
-# PostgreSQL reads a subtree's unit ids first (activities.selectors._under): one query per
-# subtree condition (the scope and the unit looked at).
-EXTRA_ON_POSTGRESQL = 2 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture(autouse=True)
@@ -230,7 +225,7 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_subtree(
 
     # Warm the user's scope unit so that both runs start alike.
     province_officer.scope_unit  # noqa: B018
-    with django_assert_num_queries(12 + EXTRA_ON_POSTGRESQL) as small:
+    with django_assert_num_queries(12) as small:
         count()
     for n in range(6):
         unit = org_services.unit_create(

@@ -11,7 +11,6 @@ import io
 
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -27,10 +26,6 @@ from tuyengiao.plans.services import plan_adopt, plan_load, task_add
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
 
 YEARS = [2023, 2024, 2025, 2026, 2027, 2028]
-
-# PostgreSQL reads a subtree's unit ids first (activities.selectors._under): one query per
-# subtree condition (the scope and the unit looked at).
-EXTRA_ON_POSTGRESQL = 2 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture(autouse=True)
@@ -225,7 +220,7 @@ def test_the_page_takes_the_same_queries_whatever_the_subtree(
 ):
     province_officer.scope_unit  # noqa: B018
     task = _task(recorded[0], "TASK-1")
-    with django_assert_num_queries(11 + EXTRA_ON_POSTGRESQL) as small:
+    with django_assert_num_queries(11) as small:
         progress.progress_for_user(province_officer, "NB", year="2026", task="TASK-1")
     for n in range(5):
         district = org_services.unit_create(

@@ -112,6 +112,23 @@ def test_campaigns_and_progress(page: Page, live_server, plan, tree):
     expect(page.locator("#idle tbody tr")).to_have_count(3)
     shot(page, "campaign-created")
 
+    # Changed: a date mistake shown next to its field, then saved; then deleted (no activity).
+    page.get_by_role("link", name="Sửa đợt cao điểm").click()
+    expect(page.locator("h1")).to_contain_text("Sửa đợt cao điểm")
+    expect(page.locator("#id_start_date")).to_have_value("01/06/2026")
+    page.locator("#id_end_date").fill("15/05/2026")
+    page.locator("form.campaign-form button[type=submit]").click()
+    wrong = page.locator("form.campaign-form .field.has-error")
+    expect(wrong.locator(".error")).to_have_text("Ngày kết thúc không được trước ngày bắt đầu.")
+    shot(page, "campaign-edit-error")
+    page.locator("#id_end_date").fill("15/07/2026")
+    page.locator("form.campaign-form button[type=submit]").click()
+    expect(page.locator("dl.facts")).to_contain_text("01/06/2026 – 15/07/2026")
+    page.get_by_role("link", name="Sửa đợt cao điểm").click()
+    page.get_by_role("button", name="Xóa đợt cao điểm").click()
+    expect(page.locator(".messages")).to_contain_text("Đã xóa đợt cao điểm")
+    expect(page.locator("table")).not_to_contain_text("ATVSLD-NB-2026")
+
     # The Workers' Month's dashboard: the district first (fewer activities).
     page.goto(f"{base}/activities/campaigns/")
     page.get_by_role("link", name="TCN-NB-2026").click()

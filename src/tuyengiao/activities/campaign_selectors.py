@@ -187,6 +187,18 @@ def campaign_for_reader(user: User, code: str) -> tuple[Campaign, OrgUnit]:
     return selectors.campaign_seen_by(user, code)
 
 
+def can_manage(user: User, campaign: Campaign) -> bool:
+    """Whether the user may change or remove the campaign: an upper level over its unit."""
+    return user.can_restructure and access.can_write(user, campaign.unit)
+
+
+def campaign_for_manager(user: User, code: str) -> Campaign:
+    """The gate to changing a campaign: 404 if there is none, 403 unless the user manages it."""
+    campaign = selectors.campaign_for_user(user, code)
+    access.require(can_manage(user, campaign))
+    return campaign
+
+
 def _viewed_unit(user: User, campaign: Campaign, default: OrgUnit, code: str) -> OrgUnit:
     """The unit asked for (the unit gate: 404, 403), which must take part in the campaign."""
     if not code or code.strip().upper() == default.code:

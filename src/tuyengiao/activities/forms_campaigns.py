@@ -10,7 +10,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.activities.models import CampaignKind
+from tuyengiao.activities.models import Campaign, CampaignKind
 from tuyengiao.core.forms import VNDateField
 
 
@@ -26,37 +26,13 @@ class SearchForm(forms.Form):
         return str(self.cleaned_data["q"]).strip() if self.is_valid() else ""
 
 
-class CampaignForm(forms.Form):
-    """A new campaign run by the user's unit or one under it."""
+class CampaignDetailsForm(forms.Form):
+    """What can change in a campaign: its name, dates and description."""
 
-    code = forms.CharField(
-        label=_("Code"),
-        max_length=40,
-        help_text=_("Short and unique, e.g. ATVSLD-GD-2026."),
-        error_messages={"required": _("Enter a code.")},
-        validators=[
-            RegexValidator(
-                r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-                _("Use letters without diacritics, digits, dots and hyphens only."),
-            )
-        ],
-    )
     name = forms.CharField(
         label=_("Name"),
         max_length=300,
         error_messages={"required": _("Enter the campaign's name.")},
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        choices=CampaignKind.choices,
-        initial=CampaignKind.OTHER,
-        error_messages={"required": _("Choose the kind of campaign.")},
-    )
-    unit = forms.CharField(
-        label=_("Run by (unit code)"),
-        max_length=32,
-        help_text=_("Your unit or one under it; the units under it take part."),
-        error_messages={"required": _("Enter the code of the unit running the campaign.")},
     )
     start_date = VNDateField(
         label=_("Start date"), error_messages={"required": _("Enter the start date.")}
@@ -71,17 +47,60 @@ class CampaignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def details(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {name: data[name] for name in ("name", "start_date", "end_date", "description")}
+
+
+class CampaignForm(CampaignDetailsForm):
+    """A new campaign run by the user's unit or one under it."""
+
+    field_order = ["code", "name", "kind", "unit", "start_date", "end_date", "description"]
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Short and unique, e.g. ATVSLD-GD-2026."),
+        error_messages={"required": _("Enter a code.")},
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                _("Use letters without diacritics, digits, dots and hyphens only."),
+            )
+        ],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=CampaignKind.choices,
+        initial=CampaignKind.OTHER,
+        error_messages={"required": _("Choose the kind of campaign.")},
+    )
+    unit = forms.CharField(
+        label=_("Run by (unit code)"),
+        max_length=32,
+        help_text=_("Your unit or one under it; the units under it take part."),
+        error_messages={"required": _("Enter the code of the unit running the campaign.")},
+    )
+
     def service_kwargs(self) -> dict[str, Any]:
         """What campaign_create takes besides the unit (resolved by its gate)."""
-        data = self.cleaned_data
-        return {
-            "code": data["code"],
-            "name": data["name"],
-            "kind": data["kind"],
-            "start_date": data["start_date"],
-            "end_date": data["end_date"],
-            "description": data["description"],
-        }
+        return {"code": self.cleaned_data["code"], "kind": self.cleaned_data["kind"]} | (
+            self.details()
+        )
+
+
+class CampaignEditForm(CampaignDetailsForm):
+    """A campaign's details as loaded, with the version they were loaded at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @staticmethod
+    def initial_for(campaign: Campaign) -> dict[str, Any]:
+        names = ("name", "start_date", "end_date", "description", "version")
+        return {name: getattr(campaign, name) for name in names}
+
+
+class CampaignDeleteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ProgressForm(forms.Form):

@@ -10,4 +10,6 @@ urlpatterns = [
     path("workers-month/", views.workers_month, name="workers_month"),
     path("<str:code>/", views.campaign_dashboard, name="dashboard"),
     path("<str:code>/export/", views.campaign_export, name="export"),
+    path("<str:code>/edit/", views.campaign_edit, name="edit"),
+    path("<str:code>/delete/", views.campaign_delete, name="delete"),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.activities import campaign_selectors as selectors
 from tuyengiao.activities import campaign_services
-from tuyengiao.activities.forms_campaigns import CampaignForm, SearchForm
+from tuyengiao.activities.forms_campaigns import (
+    CampaignDeleteForm,
+    CampaignEditForm,
+    CampaignForm,
+    SearchForm,
+)
 from tuyengiao.core.dates import today
 from tuyengiao.core.forms import add_service_errors
 from tuyengiao.core.xlsx import xlsx_response
@@ -97,8 +102,54 @@ def campaign_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "search": search,
             "page_obj": page,
             "list_url": reverse("activities:list"),
+            "can_manage": selectors.can_manage(user, data.campaign),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, code: str) -> HttpResponse:
+    user = acting_user(request)
+    campaign = selectors.campaign_for_manager(user, code)
+    initial = CampaignEditForm.initial_for(campaign)
+    form = CampaignEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign_services.campaign_update(
+                user, campaign=campaign, version=form.cleaned_data["version"], **form.details()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("activities_campaigns:dashboard", code=campaign.code)
+    delete_form = CampaignDeleteForm(initial={"version": campaign.version})
+    return render(
+        request,
+        "activities/campaign_form.html",
+        {"form": form, "campaign": campaign, "delete_form": delete_form},
+    )
+
+
+@login_required
+@require_POST
+def campaign_delete(request: HttpRequest, code: str) -> HttpResponse:
+    user = acting_user(request)
+    campaign = selectors.campaign_for_manager(user, code)
+    form = CampaignDeleteForm(request.POST)
+    if not form.is_valid():
+        raise Http404("version")
+    try:
+        campaign_services.campaign_delete(
+            user, campaign=campaign, version=form.cleaned_data["version"]
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("activities_campaigns:edit", code=campaign.code)
+    messages.success(request, _("The campaign %(name)s has been deleted.") % {"name": campaign})
+    return redirect("activities_campaigns:list")
 
 
 @login_required
