@@ -123,6 +123,30 @@ def test_outside_scope_is_refused(tree, reference, outsider):
     assert not CulturalRecord.objects.exists()
 
 
+def test_a_blank_record_removes_the_one_on_file_and_its_figures(tree, reference, upper_officer):
+    figures.refresh_registry(2025)
+    data = CulturalInput(recognised=True, families=40, families_cultural=36)
+    record, _changed = cultural_record_set(upper_officer, unit=tree.school_a, year=2025, data=data)
+    assert share(tree.education, figures.FAMILIES_CULTURAL, figures.FAMILIES) == (36, 40, 90)
+    with pytest.raises(ValidationError):  # someone else's version
+        cultural_record_set(
+            upper_officer, unit=tree.school_a, year=2025, data=CulturalInput(), version=7
+        )
+    removed = cultural_record_set(
+        upper_officer, unit=tree.school_a, year=2025, data=CulturalInput(), version=record.version
+    )
+    assert removed == (None, True) and not CulturalRecord.objects.exists()
+    assert share(tree.education, figures.UNITS_CULTURAL, figures.UNITS) == (0, 2, 0)
+    assert share(tree.education, figures.FAMILIES_CULTURAL, figures.FAMILIES) is None
+    entry = AuditEntry.objects.get(action="cultural.delete")
+    assert entry.actor == upper_officer and entry.before["families_cultural"] == 36
+    # Blank again: nothing to remove, nothing recorded.
+    assert cultural_record_set(
+        upper_officer, unit=tree.school_a, year=2025, data=CulturalInput()
+    ) == (None, False)
+    assert not rollup.differences()
+
+
 def test_a_stale_version_is_refused(tree, reference, upper_officer):
     cultural_record_set(
         upper_officer, unit=tree.school_a, year=2025, data=CulturalInput(families=10)

@@ -315,6 +315,7 @@ def test_preview_then_commit_then_the_same_file_again_changes_nothing(
         "rows": 2,
         "created": 2,
         "changed": 0,
+        "removed": 0,
         "unchanged": 0,
         "empty": 0,
         "errors": 0,
@@ -346,6 +347,36 @@ def test_preview_then_commit_then_the_same_file_again_changes_nothing(
     assert refused.status_code == 302
     assert sorted(CulturalRecord.objects.values_list("unit_id", "version")) == versions
     assert AuditEntry.objects.filter(action="cultural.import").count() == 1
+
+
+def test_a_cleared_row_removes_the_unions_record_and_its_figures(
+    registry: Tree, upper_officer: User
+) -> None:
+    """Clearing a union's cells removes its record; a union with none, left empty or marked
+    "Không" only, gets none."""
+    cultural_record_set(
+        None,
+        unit=registry.school_a,
+        year=2025,
+        data=CulturalInput(recognised=True, decision="QĐ 1", families=40, families_cultural=36),
+    )
+    client = client_for(upper_officer)
+    cleared = {key: None for key in (REGISTERED, RECOGNISED, DECISION, FAMILIES, CULTURAL)}
+    content = fill(book_of(download(client)), {"GD-001": cleared, "GD-002": {REGISTERED: "Không"}})
+
+    shown = preview(client, digest_of(upload(client, content)))
+    plan = shown.context["plan"]
+
+    assert (plan.counts["removed"], plan.counts["created"], plan.counts["unchanged"]) == (1, 0, 1)
+    assert [change.code for change in plan.changes] == ["GD-001"]
+    assert "Xóa hồ sơ" in shown.content.decode()
+    assert CulturalRecord.objects.count() == 1  # a preview writes nothing
+
+    assert commit(client, digest_of(upload(client, content)), plan.fingerprint).status_code == 302
+    assert not CulturalRecord.objects.exists()
+    entry = AuditEntry.objects.get(action="cultural.delete")
+    assert entry.actor == upper_officer and entry.before["families"] == 40
+    assert not rollup.differences()
 
 
 def test_a_commit_is_refused_when_the_records_changed_since_the_preview(

@@ -277,6 +277,11 @@ class UnionChange:
     changes: list[FieldChange] = field(default_factory=list)
 
     @property
+    def removed(self) -> bool:
+        """A cleared row: the union's record goes (cultural_record_set)."""
+        return not self.new and self.data.is_blank()
+
+    @property
     def code(self) -> str:
         return self.unit.code
 
@@ -294,7 +299,8 @@ class Plan(FilePlan[UnionChange]):
         return {
             **super().counts,
             "created": sum(1 for c in self.changes if c.new),
-            "changed": sum(1 for c in self.changes if not c.new),
+            "changed": sum(1 for c in self.changes if not (c.new or c.removed)),
+            "removed": sum(1 for c in self.changes if c.removed),
         }
 
     def subject(self) -> list[object]:
@@ -376,7 +382,12 @@ class _Planner(FilePlanner[selectors.UnionRow, Plan]):
         self.plan.errors.append(Issue(row, letter(key), self.labels[key], message))
 
     def is_empty(self, row: FileRow) -> bool:
-        return all(value is None for value in row.cells.values())
+        """A row with nothing typed, unless its union has a record: clearing the row removes
+        the record."""
+        if any(value is not None for value in row.cells.values()):
+            return False
+        union = self.unions.get(row.code)
+        return union is None or union.record is None
 
     def strangers(self, rows: list[tuple[int, str]]) -> None:
         """Rows whose code is not a grassroots union of the file's subtree that year."""
@@ -426,7 +437,7 @@ class _Planner(FilePlanner[selectors.UnionRow, Plan]):
         record = union.record
         before = {key: getattr(record, key) for key in KEYS} if record else None
         after = {key: getattr(data, key) for key in KEYS}
-        if before == after:
+        if before == after or (record is None and data.is_blank()):
             self.plan.unchanged += 1
             return
         if not union.writable:

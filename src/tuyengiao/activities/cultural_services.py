@@ -29,6 +29,10 @@ class CulturalInput:
     families: int | None = None
     families_cultural: int | None = None
 
+    def is_blank(self) -> bool:
+        """Nothing entered: saving it removes the union's record (no data is not "no")."""
+        return self == CulturalInput()
+
 
 CULTURAL_FIELDS = ["registered", "recognised", "decision", "families", "families_cultural"]
 
@@ -71,13 +75,15 @@ def cultural_record_set(
     year: int,
     data: CulturalInput,
     version: int | None = None,
-) -> tuple[CulturalRecord, bool]:
+) -> tuple[CulturalRecord | None, bool]:
     """Create or change a grassroots union's record for a year (`version`: the one the user
     loaded, None for a new record); returns it and whether anything changed. Recognition
-    implies registration."""
+    implies registration. A blank record removes the one on file (None is returned)."""
     require_organiser(actor, unit)
     cultural_check(unit, year, data)
     stored = CulturalRecord.objects.select_for_update().filter(unit=unit, year=year).first()
+    if data.is_blank():
+        return None, _remove(actor, stored, version)
     wanted = {name: getattr(data, name) for name in CULTURAL_FIELDS}
     if stored is None:
         if version is not None:
@@ -99,6 +105,24 @@ def cultural_record_set(
     audit_record(actor, action="cultural.set", obj=stored, unit=unit, before=before, after=wanted)
     figures.refresh_cultural(unit, year)
     return stored, True
+
+
+def _remove(actor: User | None, stored: CulturalRecord | None, version: int | None) -> bool:
+    """Remove a record cleared by its user; whether there was one."""
+    if stored is None:
+        return False
+    if version is not None:
+        check_version(stored, version)
+    audit_record(
+        actor,
+        action="cultural.delete",
+        obj=stored,
+        unit=stored.unit,
+        before=snapshot(stored, CULTURAL_FIELDS),
+    )
+    stored.delete()
+    figures.refresh_cultural(stored.unit, stored.year)
+    return True
 
 
 def cultural_many_set(
