@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -29,14 +28,24 @@ from openpyxl.utils import get_column_letter
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import selectors
 from tuyengiao.activities.campaign_services import workers_month_code
-from tuyengiao.activities.models import Activity, ActivityKind, Campaign
+from tuyengiao.activities.models import Activity, Campaign
+from tuyengiao.activities.summary import (
+    Figures,
+    KindRow,
+    TopicRow,
+    by_kind,
+    by_topic,
+    figures_by_child,
+    grassroots_counts,
+    organisers,
+)
 from tuyengiao.core import xlsx
 from tuyengiao.core.dates import today, valid_on
 from tuyengiao.core.services import audit_record
 from tuyengiao.core.text import search_terms
 from tuyengiao.core.xlsx import COUNT_FORMAT, Columns, Export, filename
 from tuyengiao.orgs import access, hierarchy
-from tuyengiao.orgs.models import OrgUnit, UnitClosure, UnitKind, UnitVersion
+from tuyengiao.orgs.models import OrgUnit, UnitKind, UnitVersion
 from tuyengiao.orgs.selectors import unit_for_user
 
 # --- the list and the create form -----------------------------------------------------------
@@ -99,51 +108,6 @@ def workers_month_for_user(user: User) -> WorkersMonth | None:
 
 
 # --- the dashboard --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figures:
-    """How many activities and how many took part (and of whom union members and women)."""
-
-    activities: int = 0
-    participants: int = 0
-    members: int = 0
-    women: int = 0
-
-    def __add__(self, other: Figures) -> Figures:
-        return Figures(
-            self.activities + other.activities,
-            self.participants + other.participants,
-            self.members + other.members,
-            self.women + other.women,
-        )
-
-
-def _sums() -> dict[str, Any]:
-    return {
-        "n": Count("id", distinct=True),
-        "p": Coalesce(Sum("participants"), 0),
-        "m": Coalesce(Sum("participants_members"), 0),
-        "w": Coalesce(Sum("participants_women"), 0),
-    }
-
-
-def _figures(row: Mapping[str, Any]) -> Figures:
-    return Figures(row["n"], row["p"], row["m"], row["w"])
-
-
-@dataclass(frozen=True)
-class KindRow:
-    kind: str
-    label: str
-    figures: Figures
-
-
-@dataclass(frozen=True)
-class TopicRow:
-    code: str  # "" for the activities without a topic
-    name: str
-    figures: Figures
 
 
 @dataclass(frozen=True)
@@ -221,66 +185,6 @@ def _breadcrumbs(user: User, campaign: Campaign, unit: OrgUnit, day: dt.date) ->
     return chain[max(ids.index(start) for start in starts) :]
 
 
-def _by_kind(activities: QuerySet[Activity]) -> list[KindRow]:
-    rows = {r["kind"]: _figures(r) for r in activities.values("kind").annotate(**_sums())}
-    return [
-        KindRow(kind.value, str(kind.label), rows[kind.value])
-        for kind in ActivityKind
-        if kind.value in rows
-    ]
-
-
-def _by_topic(activities: QuerySet[Activity]) -> list[TopicRow]:
-    grouped = activities.values("topics__code", "topics__name", "topics__position").annotate(
-        **_sums()
-    )
-    rows = sorted(grouped, key=lambda r: (r["topics__code"] is None, r["topics__position"] or 0))
-    return [TopicRow(r["topics__code"] or "", r["topics__name"] or "", _figures(r)) for r in rows]
-
-
-def _child_of(child_ids: list[int], day: dt.date) -> Subquery:
-    """For an activity, the one of `child_ids` its organiser was under on `day` (or NULL)."""
-    return Subquery(
-        UnitClosure.objects.filter(
-            descendant_id=OuterRef("organiser_id"), ancestor_id__in=child_ids, **valid_on(day)
-        ).values("ancestor_id")[:1]
-    )
-
-
-def figures_by_child(
-    activities: QuerySet[Activity], child_ids: list[int], day: dt.date
-) -> dict[int | None, Figures]:
-    """The activities grouped by the unit in `child_ids` their organiser was under on `day`;
-    None holds the others (the unit's own, those of units that had left). One query."""
-    grouped = (
-        activities.annotate(child=_child_of(child_ids, day)).values("child").annotate(**_sums())
-    )
-    return {r["child"]: _figures(r) for r in grouped}
-
-
-def _organisers(activities: QuerySet[Activity]) -> QuerySet[Activity, Any]:
-    return activities.values("organiser_id")
-
-
-def _grassroots_counts(
-    unit_ids: list[int], activities: QuerySet[Activity], day: dt.date
-) -> dict[int, tuple[int, int]]:
-    """For each of `unit_ids`: the grassroots units under it on `day` and how many of them
-    have organised nothing in `activities`. One grouped query."""
-    grouped = (
-        UnitClosure.objects.filter(
-            ancestor_id__in=unit_ids, descendant__kind=UnitKind.GRASSROOTS, **valid_on(day)
-        )
-        .values("ancestor_id")
-        .annotate(
-            total=Count("descendant_id"),
-            active=Count("descendant_id", filter=Q(descendant_id__in=_organisers(activities))),
-        )
-        .order_by()
-    )
-    return {r["ancestor_id"]: (r["total"], r["total"] - r["active"]) for r in grouped}
-
-
 def campaign_dashboard_for_user(user: User, code: str, unit_code: str = "") -> CampaignDashboard:
     """The campaign's figures under the unit viewed (the campaign's own unit by default), the
     units directly under it on the campaign's end date worst first (fewest activities, then
@@ -296,10 +200,10 @@ def campaign_dashboard_for_user(user: User, code: str, unit_code: str = "") -> C
         v.unit_id: v
         for v in hierarchy.children_versions(unit.pk, day).select_related("unit").order_by()
     }
-    kinds = _by_kind(activities)
+    kinds = by_kind(activities)
     totals = sum((k.figures for k in kinds), Figures())
     by_child = figures_by_child(activities, list(children), day) if children else {}
-    counts = _grassroots_counts([unit.pk, *children], activities, day)
+    counts = grassroots_counts([unit.pk, *children], activities, day)
     rows = [
         ChildRow(
             unit=v.unit,
@@ -322,7 +226,7 @@ def campaign_dashboard_for_user(user: User, code: str, unit_code: str = "") -> C
         activities=activities,
         totals=totals,
         kinds=kinds,
-        topics=_by_topic(activities),
+        topics=by_topic(activities),
         children=rows,
         others=by_child.get(None, Figures()) if children else totals,
         grassroots=grassroots,
@@ -340,7 +244,7 @@ def idle_units(dashboard: CampaignDashboard, *, query: str = "") -> QuerySet[Uni
         unit__kind=UnitKind.GRASSROOTS,
         unit_id__in=hierarchy.descendant_ids(dashboard.unit.pk, day),
         **valid_on(day),
-    ).exclude(unit_id__in=_organisers(dashboard.activities))
+    ).exclude(unit_id__in=organisers(dashboard.activities))
     for term in search_terms(query):
         found = found.filter(search_key__contains=term)
     return found.select_related("unit", "parent").order_by("unit__code")

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import selectors
-from tuyengiao.activities.campaign_selectors import Figures, Sheet, figures_by_child, workbook
+from tuyengiao.activities.campaign_selectors import Sheet, workbook
 from tuyengiao.activities.models import Activity
+from tuyengiao.activities.summary import Figures, figures_by_child
 from tuyengiao.core.dates import today, valid_on
 from tuyengiao.core.services import audit_record
 from tuyengiao.core.xlsx import Export, filename
