@@ -11,8 +11,7 @@ shows when a figure is followed."""
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,9 +20,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import selectors
@@ -39,11 +35,10 @@ from tuyengiao.activities.summary import (
     grassroots_counts,
     organisers,
 )
-from tuyengiao.core import xlsx
 from tuyengiao.core.dates import today, valid_on
 from tuyengiao.core.services import audit_record
 from tuyengiao.core.text import search_terms
-from tuyengiao.core.xlsx import COUNT_FORMAT, Columns, Export, filename
+from tuyengiao.core.xlsx import Export, Sheet, filename, workbook
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import OrgUnit, UnitKind, UnitVersion
 from tuyengiao.orgs.selectors import unit_for_user
@@ -251,46 +246,6 @@ def idle_units(dashboard: CampaignDashboard, *, query: str = "") -> QuerySet[Uni
 
 
 # --- .xlsx ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Sheet:
-    title: str
-    heading: str
-    columns: Columns
-    lines: Iterable[Sequence[Any]]  # values; counts get the count format
-    rows: int = 0  # counted while written
-
-
-def _formatted(value: Any) -> tuple[Any, str]:
-    return value, COUNT_FORMAT if isinstance(value, int) else ""
-
-
-def workbook(sheets: Sequence[Sheet]) -> bytes:
-    """A workbook of tables, one a sheet: its heading, its column headers, then its lines,
-    written by core.xlsx (text never read as a formula), streamed."""
-    book = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for spec in sheets:
-        sheet = book.create_sheet(spec.title[:31])
-        for index, (_header, width) in enumerate(spec.columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A3"
-        first = xlsx.cell(sheet, spec.heading)
-        first.font = bold
-        sheet.append([first])
-        header = []
-        for label, _width in spec.columns:
-            written = xlsx.cell(sheet, label)
-            written.font = bold
-            header.append(written)
-        sheet.append(header)
-        for line in spec.lines:
-            spec.rows += 1
-            sheet.append([xlsx.cell(sheet, *_formatted(value)) for value in line])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _figure_columns() -> list[tuple[str, int]]:

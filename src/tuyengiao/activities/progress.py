@@ -21,12 +21,11 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.activities import selectors
-from tuyengiao.activities.campaign_selectors import Sheet, workbook
 from tuyengiao.activities.models import Activity
 from tuyengiao.activities.summary import Figures, figures_by_child
 from tuyengiao.core.dates import today, valid_on
 from tuyengiao.core.services import audit_record
-from tuyengiao.core.xlsx import Export, filename
+from tuyengiao.core.xlsx import Export, Sheet, filename, workbook
 from tuyengiao.orgs import hierarchy
 from tuyengiao.orgs import selectors as org_selectors
 from tuyengiao.orgs.models import OrgUnit, UnitVersion

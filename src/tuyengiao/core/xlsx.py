@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -64,11 +64,29 @@ def cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str = "") -> Cell
     return written
 
 
-def table_workbook(title: str, heading: str, columns: Columns, lines: Iterable[Line]) -> bytes:
-    """One sheet: the heading on the first row, the column headers on the second, then the
-    lines (streamed: write-only, so a large export stays small in memory)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+@dataclass
+class Sheet:
+    """One table of a workbook of several: its lines are plain values, whole numbers written
+    in the count format."""
+
+    title: str
+    heading: str
+    columns: Columns
+    lines: Iterable[Sequence[Any]]
+    rows: int = 0  # counted while written
+
+
+def _formatted(value: Any) -> tuple[Any, str]:
+    counted = isinstance(value, int) and not isinstance(value, bool)
+    return value, COUNT_FORMAT if counted else ""
+
+
+def _table(
+    book: Workbook, title: str, heading: str, columns: Columns, lines: Iterable[Line]
+) -> int:
+    """A sheet: the heading on the first row, the column headers on the second, then the
+    lines; returns how many lines."""
+    sheet = book.create_sheet(title[:31])
     for index, (_header, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A3"
@@ -82,11 +100,34 @@ def table_workbook(title: str, heading: str, columns: Columns, lines: Iterable[L
         written.font = bold
         header.append(written)
     sheet.append(header)
+    count = 0
     for line in lines:
         sheet.append([cell(sheet, value, fmt) for value, fmt in line])
+        count += 1
+    return count
+
+
+def _saved(book: Workbook) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book.save(buffer)
     return buffer.getvalue()
+
+
+def table_workbook(title: str, heading: str, columns: Columns, lines: Iterable[Line]) -> bytes:
+    """One sheet of formatted lines (streamed: write-only, so a large export stays small in
+    memory)."""
+    book = Workbook(write_only=True)
+    _table(book, title, heading, columns, lines)
+    return _saved(book)
+
+
+def workbook(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of tables, one a sheet, each sheet's `rows` counted as it is written."""
+    book = Workbook(write_only=True)
+    for spec in sheets:
+        lines = ([_formatted(value) for value in line] for line in spec.lines)
+        spec.rows = _table(book, spec.title, spec.heading, spec.columns, lines)
+    return _saved(book)
 
 
 def filename(prefix: str, *parts: object) -> str:
