@@ -1,0 +1,151 @@
+"""The XLSX appendix of a review: every table of the document, one a sheet, with the figures as
+numbers (a percentage as the number the document shows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tuyengiao.activities.summary import Figures
+from tuyengiao.core.xlsx import Sheet, workbook
+from tuyengiao.reviews.draft import Draft
+from tuyengiao.reviews.texts import kind_phrase
+
+
+def _figure_columns() -> list[tuple[str, int]]:
+    return [
+        (_("Activities"), 12),
+        (_("Participants"), 14),
+        (_("Of whom union members"), 16),
+        (_("Of whom women"), 14),
+    ]
+
+
+def _cells(figures: Figures) -> list[int]:
+    return [figures.activities, figures.participants, figures.members, figures.women]
+
+
+def _targets(draft: Draft) -> Iterator[Sequence[Any]]:
+    for row in draft.targets:
+        figure = row.figure
+        by_year = {f.year: f.value for f in row.trend}
+        yield [
+            figure.indicator.code,
+            figure.indicator.name,
+            figure.target,
+            *[by_year.get(year) for year in draft.plan_years],
+            figure.status_label,
+        ]
+
+
+def _tasks(draft: Draft) -> Iterator[Sequence[Any]]:
+    for task in draft.tasks:
+        yield [task.code, task.title, *_cells(task.totals), task.idle_count, task.children]
+    yield ["", _("Under no task of the plan"), *_cells(draft.outside_tasks), "", ""]
+
+
+def _kinds(draft: Draft) -> Iterator[Sequence[Any]]:
+    for task in draft.tasks:
+        for kind in task.kinds:
+            yield [task.code, kind.label, *_cells(kind.figures)]
+
+
+def _topics(draft: Draft) -> Iterator[Sequence[Any]]:
+    for task in draft.tasks:
+        for topic in task.topics:
+            yield [task.code, topic.name or _("No topic"), *_cells(topic.figures)]
+
+
+def _units(draft: Draft) -> Iterator[Sequence[Any]]:
+    for task in draft.tasks:
+        for unit in task.most:
+            yield [task.code, _("Did most"), unit.code, unit.name, *_cells(unit.figures)[:2]]
+        for unit in task.idle:
+            yield [task.code, _("Nothing recorded"), unit.code, unit.name, 0, 0]
+
+
+def _reporting(draft: Draft) -> Iterator[Sequence[Any]]:
+    for line in draft.reporting:
+        counts = line.counts
+        yield [
+            line.form,
+            ", ".join(line.periods),
+            counts.expected,
+            counts.on_time,
+            counts.late,
+            counts.missing,
+            counts.approved,
+        ]
+
+
+def review_xlsx(draft: Draft) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        heading = f"{draft.name} · {kind_phrase(draft)} {draft.plan.title}"
+        figures = _figure_columns()
+        sheets = [
+            Sheet(
+                _("Targets"),
+                heading,
+                [
+                    (_("Code"), 10),
+                    (_("Target"), 60),
+                    (_("Planned"), 12),
+                    *[(str(year), 10) for year in draft.plan_years],
+                    (_("Assessment"), 16),
+                ],
+                _targets(draft),
+            ),
+            Sheet(
+                _("Tasks of the plan"),
+                heading,
+                [
+                    (_("Code"), 10),
+                    (_("Task"), 60),
+                    *figures,
+                    (_("Units with nothing"), 14),
+                    (_("Units under it"), 14),
+                ],
+                _tasks(draft),
+            ),
+            Sheet(
+                _("By kind"), heading, [(_("Task"), 10), (_("Kind"), 40), *figures], _kinds(draft)
+            ),
+            Sheet(
+                _("By topic"),
+                heading,
+                [(_("Task"), 10), (_("Topic"), 50), *figures],
+                _topics(draft),
+            ),
+            Sheet(
+                _("Units"),
+                f"{heading} · {draft.year}",
+                [
+                    (_("Task"), 10),
+                    (_("Standing"), 18),
+                    (_("Code"), 14),
+                    (_("Unit"), 50),
+                    (_("Activities"), 12),
+                    (_("Participants"), 14),
+                ],
+                _units(draft),
+            ),
+            Sheet(
+                _("Reporting"),
+                heading,
+                [
+                    (_("Form"), 50),
+                    (_("Periods"), 24),
+                    (_("Expected"), 12),
+                    (_("On time"), 12),
+                    (_("Late"), 12),
+                    (_("Not received"), 14),
+                    (_("Approved"), 12),
+                ],
+                _reporting(draft),
+            ),
+        ]
+        return workbook(sheets)

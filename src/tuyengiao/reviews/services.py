@@ -1,0 +1,215 @@
+"""Writes of reviews: saving what people write (each save kept as a revision, optimistic
+locking against a colleague's save), submitting for approval, returning with a reason, and
+approving. Figures are never written here: a review's figures are drafted from the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuyengiao.accounts.models import Role, User
+from tuyengiao.core.dates import today
+from tuyengiao.core.services import audit_record, check_version, save_versioned, snapshot
+from tuyengiao.core.text import clean, clean_block
+from tuyengiao.orgs import access, hierarchy
+from tuyengiao.orgs.models import OrgUnit
+from tuyengiao.reviews.models import (
+    NARRATIVE_LIMIT,
+    NARRATIVE_PARTS,
+    Review,
+    ReviewRevision,
+    ReviewStatus,
+)
+from tuyengiao.reviews.selectors import review_or_blank
+
+APPROVER_ROLES = frozenset({Role.ADMIN, Role.LEADER})
+PARTICULARS = (
+    "number",
+    "place",
+    "issued_on",
+    "signer_title",
+    "signer_position",
+    "signer_name",
+    "recipients",
+)
+
+
+@dataclass
+class ReviewInput:
+    """What people write in a review: the document's particulars and the narrative parts."""
+
+    number: str = ""
+    place: str = ""
+    issued_on: dt.date | None = None
+    signer_title: str = ""
+    signer_position: str = ""
+    signer_name: str = ""
+    recipients: str = ""
+    achievements: str = ""
+    shortcomings: str = ""
+    causes: str = ""
+    lessons: str = ""
+    tasks_ahead: str = ""
+
+
+def can_write(user: User, unit: OrgUnit) -> bool:
+    """The unit's own staff and the levels above it write its review."""
+    return user.can_restructure and access.can_write(user, unit)
+
+
+def can_approve(user: User, unit: OrgUnit) -> bool:
+    """A leader (or an administrator) whose scope holds the unit today approves its review."""
+    if not user.is_active or user.role not in APPROVER_ROLES:
+        return False
+    if access.has_whole_tree(user):
+        return True
+    return user.scope_unit_id is not None and hierarchy.is_under(
+        user.scope_unit_id, unit.pk, today()
+    )
+
+
+def _cleaned(data: ReviewInput) -> ReviewInput:
+    """Pasted text made plain (paragraphs kept), short fields on one line, and each narrative
+    part within its limit."""
+    errors: dict[str, list[str]] = {}
+    values = {}
+    for item in fields(data):
+        value = getattr(data, item.name)
+        if item.name in NARRATIVE_PARTS or item.name == "recipients":
+            value = clean_block(value)
+        elif isinstance(value, str):
+            value = clean(value)
+        if item.name in NARRATIVE_PARTS and len(value) > NARRATIVE_LIMIT:
+            message = _(
+                "This part has %(length)s characters; keep it under %(limit)s (about ten pages): "
+                "the rest belongs in an annex."
+            )
+            errors[item.name] = [message % {"length": len(value), "limit": NARRATIVE_LIMIT}]
+        values[item.name] = value
+    if errors:
+        raise ValidationError(errors)
+    return ReviewInput(**values)
+
+
+def _narrative(review: Review) -> dict[str, str]:
+    return {part: getattr(review, part) for part in NARRATIVE_PARTS}
+
+
+@transaction.atomic
+def review_save(
+    actor: User | None, *, unit: OrgUnit, kind: str, year: int, data: ReviewInput, version: int
+) -> Review:
+    """Save the review as written (`version`: the one the writer loaded, 0 for a new one). A
+    changed narrative is kept as a new revision; a submitted or approved review is read-only."""
+    access.require(actor is None or can_write(actor, unit))
+    data = _cleaned(data)
+    stored = (
+        Review.objects.select_for_update()
+        .filter(unit=unit, kind=kind, year=year)
+        .select_related("plan")
+        .first()
+    )
+    if stored is None:
+        if version != 0:
+            check_version(Review(version=0), version)
+        stored = review_or_blank(unit, kind, year)
+        stored.created_by = actor
+    else:
+        check_version(stored, version)
+        if stored.status != ReviewStatus.DRAFT:
+            raise ValidationError(
+                _("This review has been submitted: it can be changed once it is returned.")
+            )
+    before = snapshot(stored, [*PARTICULARS, *NARRATIVE_PARTS]) if stored.pk else None
+    old_narrative = _narrative(stored) if stored.pk else None
+    for item in fields(data):
+        setattr(stored, item.name, getattr(data, item.name))
+    written = [*PARTICULARS, *NARRATIVE_PARTS, "updated_at"]
+    stored.full_clean(validate_constraints=False)  # lengths of the particulars
+    if stored.pk is None:
+        stored.save()
+    else:
+        save_versioned(stored, version, written)
+    if _narrative(stored) != old_narrative:
+        last = stored.revisions.order_by("-number").values_list("number", flat=True).first()
+        ReviewRevision.objects.create(
+            review=stored, number=(last or 0) + 1, narrative=_narrative(stored), saved_by=actor
+        )
+    audit_record(
+        actor,
+        action="review.save",
+        obj=stored,
+        unit=unit,
+        before=before,
+        after=snapshot(stored, [*PARTICULARS, *NARRATIVE_PARTS]),
+    )
+    return stored
+
+
+def _locked(review: Review, version: int) -> Review:
+    stored = Review.objects.select_for_update().select_related("unit").get(pk=review.pk)
+    check_version(stored, version)
+    return stored
+
+
+def _move(
+    actor: User | None, stored: Review, status: str, version: int, reason: str = ""
+) -> Review:
+    before = {"status": stored.status}
+    stored.status = status
+    written = ["status", "updated_at"]
+    if status == ReviewStatus.SUBMITTED:
+        stored.submitted_at = timezone.now()
+        written.append("submitted_at")
+    if status == ReviewStatus.APPROVED:
+        stored.approved_by, stored.approved_at = actor, timezone.now()
+        written += ["approved_by", "approved_at"]
+    save_versioned(stored, version, written)
+    audit_record(
+        actor,
+        action=f"review.{status}",
+        obj=stored,
+        unit=stored.unit,
+        before=before,
+        after={"status": status},
+        reason=reason,
+    )
+    return stored
+
+
+@transaction.atomic
+def review_submit(actor: User | None, *, review: Review, version: int) -> Review:
+    """Send a draft for approval: it becomes read-only."""
+    stored = _locked(review, version)
+    access.require(actor is None or can_write(actor, stored.unit))
+    if stored.status != ReviewStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+    return _move(actor, stored, ReviewStatus.SUBMITTED, version)
+
+
+@transaction.atomic
+def review_return(actor: User | None, *, review: Review, version: int, reason: str) -> Review:
+    """Send a submitted review back to its writers, saying why."""
+    stored = _locked(review, version)
+    access.require(actor is None or can_approve(actor, stored.unit))
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError({"reason": _("Say what should be changed.")})
+    if stored.status != ReviewStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted review can be returned."))
+    return _move(actor, stored, ReviewStatus.DRAFT, version, reason)
+
+
+@transaction.atomic
+def review_approve(actor: User | None, *, review: Review, version: int) -> Review:
+    """Approve a submitted review: it stays as it is, and so do the documents made from it."""
+    stored = _locked(review, version)
+    access.require(actor is None or can_approve(actor, stored.unit))
+    if stored.status != ReviewStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted review can be approved."))
+    return _move(actor, stored, ReviewStatus.APPROVED, version)
