@@ -119,3 +119,24 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Stored files go to a temporary folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    return tmp_path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once():
+    """Background tasks run when queued, in memory: no worker, no queue left behind."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True

@@ -160,18 +160,6 @@ def _docx(name="bao-cao.docx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    return tmp_path
-
-
 def test_files_are_checked_thumbnailed_and_served_only_in_scope(
     recorded, upper_officer, outsider, media, settings
 ):

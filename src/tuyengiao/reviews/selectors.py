@@ -3,15 +3,40 @@ checks on which years a kind of review may speak of."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import Role, User
 from tuyengiao.core.dates import today
+from tuyengiao.core.text import search_terms
+from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import OrgUnit
+from tuyengiao.orgs.selectors import unit_for_user
 from tuyengiao.plans.models import Plan
 from tuyengiao.reporting.indicators import plan_for_unit
-from tuyengiao.reviews.models import Review, ReviewKind
+from tuyengiao.reviews.models import Review, ReviewDocument, ReviewKind, ReviewStatus
+
+APPROVER_ROLES = frozenset({Role.ADMIN, Role.LEADER})
+
+
+def can_write(user: User, unit: OrgUnit) -> bool:
+    """The unit's own staff and the levels above it write its review."""
+    return user.can_restructure and access.can_write(user, unit)
+
+
+def can_approve(user: User, unit: OrgUnit) -> bool:
+    """A leader (or an administrator) whose scope holds the unit today approves its review."""
+    if not user.is_active or user.role not in APPROVER_ROLES:
+        return False
+    if access.has_whole_tree(user):
+        return True
+    return user.scope_unit_id is not None and hierarchy.is_under(
+        user.scope_unit_id, unit.pk, today()
+    )
 
 
 def system_reader() -> User:
@@ -54,3 +79,116 @@ def review_or_blank(unit: OrgUnit, kind: str, year: int) -> Review:
     plan = plan_of(unit, year)
     check_year(kind, year, plan)
     return Review(unit=unit, kind=kind, year=year, plan=plan)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewPage:
+    """A unit's review as the user may see it: stored or blank, and what they may do."""
+
+    unit: OrgUnit
+    name: str
+    review: Review
+    can_write: bool
+    can_approve: bool
+    documents: list[ReviewDocument]
+    revisions: int
+
+    @property
+    def is_saved(self) -> bool:
+        return self.review.pk is not None
+
+
+def review_page_for_user(user: User, code: str, kind: str, year: int) -> ReviewPage:
+    """The unit gate (404, 403), then its review of that kind and year (a blank one on its plan
+    if none is saved; a year the plan does not allow is a ValidationError)."""
+    unit = unit_for_user(user, code.strip().upper())
+    if kind not in ReviewKind.values:
+        raise Http404(kind)
+    review = review_or_blank(unit, kind, year)
+    version = hierarchy.version_on(unit.pk, min(dt.date(year, 12, 31), today()))
+    saved = review.pk is not None
+    return ReviewPage(
+        unit=unit,
+        name=version.name if version else unit.name,
+        review=review,
+        can_write=can_write(user, unit) and review.status == ReviewStatus.DRAFT,
+        can_approve=can_approve(user, unit),
+        documents=list(review.documents.all()[:5]) if saved else [],
+        revisions=review.revisions.count() if saved else 0,
+    )
+
+
+@dataclass(frozen=True)
+class ChildReview:
+    unit: OrgUnit
+    name: str
+    review: Review | None
+
+
+@dataclass
+class Overview:
+    """The reviews of a kind and year of a unit and of the units directly under it."""
+
+    unit: OrgUnit
+    name: str
+    kind: str
+    year: int
+    own: Review | None
+    children: list[ChildReview]
+
+    def _count(self, status: str) -> int:
+        return sum(1 for c in self.children if c.review and c.review.status == status)
+
+    @property
+    def drafts(self) -> int:
+        return self._count(ReviewStatus.DRAFT)
+
+    @property
+    def submitted(self) -> int:
+        return self._count(ReviewStatus.SUBMITTED)
+
+    @property
+    def approved(self) -> int:
+        return self._count(ReviewStatus.APPROVED)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for c in self.children if c.review is None)
+
+
+def overview_for_user(user: User, code: str, kind: str, year: int, query: str = "") -> Overview:
+    """Which units directly under the unit (on the year's last day, or today) have written,
+    submitted or had approved their review — the upper level reads theirs from here."""
+    unit = unit_for_user(user, code.strip().upper())
+    day = min(dt.date(year, 12, 31), today())
+    versions = hierarchy.children_versions(unit.pk, day).select_related("unit")
+    for term in search_terms(query):
+        versions = versions.filter(search_key__contains=term)
+    children = list(versions.order_by("unit__code"))
+    reviews = {
+        r.unit_id: r
+        for r in Review.objects.filter(
+            kind=kind, year=year, unit_id__in=[unit.pk, *(v.unit_id for v in children)]
+        )
+    }
+    version = hierarchy.version_on(unit.pk, day)
+    return Overview(
+        unit=unit,
+        name=version.name if version else unit.name,
+        kind=kind,
+        year=year,
+        own=reviews.get(unit.pk),
+        children=[ChildReview(v.unit, v.name, reviews.get(v.unit_id)) for v in children],
+    )
+
+
+def document_for_user(user: User, document_id: int) -> ReviewDocument:
+    """The gate to a drafting: 404 if there is none, 403 outside the reader's scope."""
+    document = ReviewDocument.objects.select_related("review__unit").filter(pk=document_id).first()
+    if document is None:
+        raise Http404(str(document_id))
+    access.require(access.can_read(user, document.review.unit))
+    return document

@@ -8,26 +8,28 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuyengiao.accounts.models import Role, User
-from tuyengiao.core.dates import today
+from tuyengiao.accounts.models import User
 from tuyengiao.core.services import audit_record, check_version, save_versioned, snapshot
 from tuyengiao.core.text import clean, clean_block
-from tuyengiao.orgs import access, hierarchy
+from tuyengiao.orgs import access
 from tuyengiao.orgs.models import OrgUnit
+from tuyengiao.reviews.drafting import draft_documents
 from tuyengiao.reviews.models import (
     NARRATIVE_LIMIT,
     NARRATIVE_PARTS,
+    DocumentState,
     Review,
+    ReviewDocument,
     ReviewRevision,
     ReviewStatus,
 )
-from tuyengiao.reviews.selectors import review_or_blank
+from tuyengiao.reviews.selectors import can_approve, can_write, review_or_blank, system_reader
 
-APPROVER_ROLES = frozenset({Role.ADMIN, Role.LEADER})
 PARTICULARS = (
     "number",
     "place",
@@ -55,22 +57,6 @@ class ReviewInput:
     causes: str = ""
     lessons: str = ""
     tasks_ahead: str = ""
-
-
-def can_write(user: User, unit: OrgUnit) -> bool:
-    """The unit's own staff and the levels above it write its review."""
-    return user.can_restructure and access.can_write(user, unit)
-
-
-def can_approve(user: User, unit: OrgUnit) -> bool:
-    """A leader (or an administrator) whose scope holds the unit today approves its review."""
-    if not user.is_active or user.role not in APPROVER_ROLES:
-        return False
-    if access.has_whole_tree(user):
-        return True
-    return user.scope_unit_id is not None and hierarchy.is_under(
-        user.scope_unit_id, unit.pk, today()
-    )
 
 
 def _cleaned(data: ReviewInput) -> ReviewInput:
@@ -212,4 +198,59 @@ def review_approve(actor: User | None, *, review: Review, version: int) -> Revie
     access.require(actor is None or can_approve(actor, stored.unit))
     if stored.status != ReviewStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted review can be approved."))
-    return _move(actor, stored, ReviewStatus.APPROVED, version)
+    approved = _move(actor, stored, ReviewStatus.APPROVED, version)
+    # The documents as approved: kept beside the review, downloadable as signed.
+    document_request(actor, review=approved, approved=True)
+    return approved
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_request(
+    actor: User | None, *, review: Review, approved: bool = False
+) -> ReviewDocument:
+    """Queue a drafting of the review's documents from the current data; the worker makes it
+    (reviews.tasks) once this transaction has committed, and the page follows its progress."""
+    access.require(actor is None or access.can_read(actor, review.unit))
+    document = ReviewDocument.objects.create(
+        review=review, state=DocumentState.QUEUED, requested_by=actor, approved=approved
+    )
+    from tuyengiao.reviews.tasks import make_documents  # the worker's module imports this one
+
+    transaction.on_commit(lambda: make_documents(document.pk))
+    return document
+
+
+def document_progress(document_id: int, percent: int, step: str) -> None:
+    """How far a drafting has gone, written at once (outside any transaction) for the page."""
+    ReviewDocument.objects.filter(pk=document_id).update(
+        state=DocumentState.RUNNING, progress=percent, step=step[:200]
+    )
+
+
+def document_make(document_id: int) -> ReviewDocument:
+    """Draft the documents of a queued drafting, as the person who asked reads the data."""
+    document = ReviewDocument.objects.select_related("review__unit", "review__plan").get(
+        pk=document_id
+    )
+    reader = document.requested_by or system_reader()
+    try:
+        drafted = draft_documents(
+            reader,
+            document.review,
+            lambda percent, step: document_progress(document_id, percent, step),
+        )
+    except Exception as error:
+        ReviewDocument.objects.filter(pk=document_id).update(
+            state=DocumentState.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    stem = f"{document.review.kind}-{document.review.year}-{document.review.unit.code}"
+    document.docx.save(f"{stem}.docx", ContentFile(drafted.docx), save=False)
+    document.xlsx.save(f"{stem}.xlsx", ContentFile(drafted.xlsx), save=False)
+    document.state, document.progress = DocumentState.DONE, 100
+    document.finished_at = timezone.now()
+    document.save(update_fields=["docx", "xlsx", "state", "progress", "finished_at"])
+    return document

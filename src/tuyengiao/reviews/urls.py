@@ -1,0 +1,17 @@
+"""Reviews: the overview, a review and its actions, its documents."""
+
+from django.urls import path
+
+from tuyengiao.reviews import views
+
+app_name = "reviews"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("documents/<int:document_id>/", views.document, name="document"),
+    path("documents/<int:document_id>/<str:kind>/", views.download, name="download"),
+    path("<str:code>/<str:kind>/<int:year>/", views.review, name="review"),
+    path("<str:code>/<str:kind>/<int:year>/submit/", views.submit, name="submit"),
+    path("<str:code>/<str:kind>/<int:year>/return/", views.send_back, name="return"),
+    path("<str:code>/<str:kind>/<int:year>/approve/", views.approve, name="approve"),
+    path("<str:code>/<str:kind>/<int:year>/documents/", views.documents, name="documents"),
+]
