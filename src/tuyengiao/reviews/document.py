@@ -40,6 +40,7 @@ from tuyengiao.reviews.texts import (
 FONT = "Times New Roman"
 BODY_PT = 13
 TABLE_PT = 11
+TEXT_WIDTH = 165  # mm: A4 less the left (30) and right (15) margins
 Container = DocumentObject | _Cell
 
 
@@ -135,13 +136,21 @@ def _no_borders(table: Table) -> None:
     table._tbl.tblPr.append(borders)
 
 
+def _widths(table: Table, millimetres: Sequence[float]) -> None:
+    """Fixed column widths: Word reads the cells', LibreOffice the grid's; set both."""
+    table.autofit = False
+    for column, width in zip(table.columns, millimetres, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
 def _two_columns(document: DocumentObject, left_mm: float) -> tuple[_Cell, _Cell]:
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
+    _widths(table, [left_mm, TEXT_WIDTH - left_mm])
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(left_mm), Mm(165 - left_mm)
     # A fresh cell holds an empty paragraph: drop it, the pieces add their own.
     for cell in (left, right):
         cell._tc.remove(cell.paragraphs[0]._p)
@@ -172,10 +181,10 @@ def count(value: int) -> str:
 
 
 def _header(document: DocumentObject, review: Review, draft: Draft) -> None:
-    left, right = _two_columns(document, 70)
+    left, right = _two_columns(document, 68)
     above = parent_name(review.unit, draft)
     if above:
-        _centred(left, above.upper(), size=12)
+        _centred(left, above.upper(), size=11)
     _centred(left, draft.name.upper(), bold=True, size=12)
     _rule(left, 12)
     number = review.number or "…/BC-…"
@@ -238,7 +247,12 @@ def _overview(draft: Draft) -> str:
     }
 
 
-def _table(document: DocumentObject, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+def _table(
+    document: DocumentObject,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    widths: Sequence[float],
+) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -248,6 +262,7 @@ def _table(document: DocumentObject, headers: Sequence[str], rows: Iterable[Sequ
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             _cell_text(cell, text)
+    _widths(table, widths)
     _para(document, after=6)
 
 
@@ -280,7 +295,9 @@ def _targets_table(document: DocumentObject, draft: Draft) -> None:
         )
         name = f"{figure.indicator.code}. {figure.indicator.name}"
         rows.append([str(index), name, figure.target_display, *results, figure.status_label])
-    _table(document, headers, rows)
+    result_widths = [15.5] * len(trend_years) if trend_years else [22.0]
+    name_width = TEXT_WIDTH - 11 - 17 - 24 - sum(result_widths)
+    _table(document, headers, rows, [11, name_width, 17, *result_widths, 24])
 
 
 def _figures_phrase(figures: Figures) -> str:
@@ -361,7 +378,7 @@ def _reporting_table(document: DocumentObject, draft: Draft) -> None:
         ]
         for line in draft.reporting
     ]
-    _table(document, headers, rows)
+    _table(document, headers, rows, [47, 28, 18, 18, 18, 18, 18])
 
 
 def _assessment(document: DocumentObject, review: Review) -> None:
