@@ -13,8 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.conftest import _user
 from tuyengiao.accounts.models import Role
 from tuyengiao.core.models import AuditEntry
-from tuyengiao.plans.services import plan_load
-from tuyengiao.plans.spec import SEED_PLAN, parse_plan
 from tuyengiao.reviews.models import NARRATIVE_LIMIT, Review, ReviewRevision, ReviewStatus
 from tuyengiao.reviews.services import (
     ReviewInput,
@@ -29,12 +27,6 @@ from tuyengiao.reviews.services import (
 def _now():
     with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC), tick=False):
         yield
-
-
-@pytest.fixture
-def plan(tree):
-    spec = parse_plan(SEED_PLAN.read_text(encoding="utf-8"))
-    return plan_load(None, spec=spec, unit=tree.province)[0]
 
 
 @pytest.fixture

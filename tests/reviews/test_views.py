@@ -15,24 +15,14 @@ from docx import Document
 from tests.conftest import _user, client_for
 from tuyengiao.accounts.models import Role
 from tuyengiao.core.models import AuditEntry
-from tuyengiao.plans.services import plan_load
-from tuyengiao.plans.spec import SEED_PLAN, parse_plan
 from tuyengiao.reviews.models import DocumentState, Review, ReviewDocument, ReviewStatus
 from tuyengiao.reviews.services import ReviewInput, review_save
-from tuyengiao.web.reference import load_reference
 
 
 @pytest.fixture(autouse=True)
 def _now():
     with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC), tick=False):
         yield
-
-
-@pytest.fixture
-def plan(tree):
-    load_reference()
-    spec = parse_plan(SEED_PLAN.read_text(encoding="utf-8"))
-    return plan_load(None, spec=spec, unit=tree.province)[0]
 
 
 @pytest.fixture

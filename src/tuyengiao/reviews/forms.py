@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.dates import today
 from tuyengiao.core.forms import VNDateField
+from tuyengiao.reviews.commendation import Weights
 from tuyengiao.reviews.models import NARRATIVE_LIMIT, NARRATIVE_PARTS, Review, ReviewKind
 from tuyengiao.reviews.services import PARTICULARS, ReviewInput
 
@@ -103,3 +104,43 @@ class ReturnForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say what should be changed.")},
     )
+
+
+class CommendationForm(forms.Form):
+    """Which unit's units to rank, for which year, and how much each criterion weighs."""
+
+    unit = forms.CharField(label=_("Unit code"), max_length=32, required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    targets = forms.IntegerField(
+        label=_("Weight: targets met"), min_value=0, max_value=100, initial=40, required=False
+    )
+    reporting = forms.IntegerField(
+        label=_("Weight: reports on time"), min_value=0, max_value=100, initial=30, required=False
+    )
+    activities = forms.IntegerField(
+        label=_("Weight: activities per grassroots union"),
+        min_value=0,
+        max_value=100,
+        initial=30,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        weights = [data.get(name) for name in ("targets", "reporting", "activities")]
+        if all(w is not None for w in weights) and not sum(w or 0 for w in weights):
+            raise forms.ValidationError(_("Give at least one criterion a weight."))
+        return data
+
+    def chosen(self, default_unit: str) -> tuple[str, int, Weights]:
+        """The unit, year and weights asked for; the defaults for what is missing or wrong."""
+        data = self.cleaned_data if self.is_valid() else {}
+        defaults = Weights()
+        weights = Weights(
+            **{
+                name: data[name] if data.get(name) is not None else getattr(defaults, name)
+                for name in ("targets", "reporting", "activities")
+            }
+        )
+        unit = (data.get("unit") or default_unit).strip().upper()
+        return unit, data.get("year") or today().year, weights

@@ -7,6 +7,7 @@ from tuyengiao.reviews import views
 app_name = "reviews"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("commendations/", views.commendations, name="commendations"),
     path("documents/<int:document_id>/", views.document, name="document"),
     path("documents/<int:document_id>/<str:kind>/", views.download, name="download"),
     path("<str:code>/<str:kind>/<int:year>/", views.review, name="review"),

@@ -20,8 +20,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.core.forms import add_service_errors
 from tuyengiao.core.services import audit_record
+from tuyengiao.core.xlsx import xlsx_response
 from tuyengiao.reviews import selectors, services
-from tuyengiao.reviews.forms import ChooseForm, ReturnForm, ReviewForm, VersionForm
+from tuyengiao.reviews.commendation import proposal_for_user
+from tuyengiao.reviews.commendation_export import proposal_docx, proposal_xlsx
+from tuyengiao.reviews.forms import (
+    ChooseForm,
+    CommendationForm,
+    ReturnForm,
+    ReviewForm,
+    VersionForm,
+)
 from tuyengiao.reviews.models import DocumentState
 
 
@@ -185,3 +194,34 @@ def download(request: HttpRequest, document_id: int, kind: str) -> FileResponse:
 
 def overview_url(code: str, kind: str, year: int) -> str:
     return reverse("reviews:overview") + "?" + urlencode({"unit": code, "kind": kind, "year": year})
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Units a signed list names by default: the best of the ranking.
+LIST_TOP = 10
+
+
+@login_required
+@require_GET
+def commendations(request: HttpRequest) -> HttpResponse:
+    """The units under a unit ranked for a year by weighted criteria, each criterion's score
+    shown; `format=xlsx` or `docx` exports the ranking or the list to sign."""
+    user = acting_user(request)
+    form = CommendationForm(request.GET or None)
+    code, year, weights = form.chosen(_default_unit(request))
+    if not code:
+        return render(request, "reviews/commendations.html", {"form": form, "proposal": None})
+    proposal = proposal_for_user(user, code, year, weights)
+    if request.GET.get("format") == "xlsx":
+        export = proposal_xlsx(user, proposal)
+        return xlsx_response(export.content, export.filename)
+    if request.GET.get("format") == "docx":
+        export = proposal_docx(user, proposal, top=LIST_TOP)
+        response = HttpResponse(export.content, content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        return response
+    return render(
+        request,
+        "reviews/commendations.html",
+        {"form": form, "proposal": proposal, "top": LIST_TOP},
+    )
