@@ -183,3 +183,25 @@ def test_a_unit_without_a_plan_or_code_is_refused(tree):
             "--output", "/dev/null",
         )  # fmt: skip
     assert not Review.objects.exists()
+
+
+def test_the_figures_of_the_units_reviews_add_up_to_their_upper_levels(
+    tree, worked, province_officer
+):
+    """Counts are sums: the province's are its units' (it organised nothing itself)."""
+
+    def draft(code):
+        unit = {"NB": tree.province, "GD": tree.education, "YK": tree.district}[code]
+        review = selectors.review_or_blank(unit, ReviewKind.YEARLY, 2025)
+        return draft_documents(province_officer, review).draft
+
+    province, parts = draft("NB"), [draft("GD"), draft("YK")]
+    assert province.totals.activities == sum(p.totals.activities for p in parts) == 3
+    for index, task in enumerate(province.tasks):
+        assert task.totals == sum((p.tasks[index].totals for p in parts), type(task.totals)())
+    for index, row in enumerate(province.targets):
+        figure = row.figure
+        if figure.numerator is None:
+            continue
+        numerators = [p.targets[index].figure.numerator or 0 for p in parts]
+        assert figure.numerator == sum(numerators), figure.indicator.code
