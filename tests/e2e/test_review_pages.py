@@ -77,6 +77,17 @@ def test_write_draft_submit_and_approve_a_review(page: Page, live_server, plan, 
     shot(page, "review-overview-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
 
+    # The commendation proposal: weights that add up to nothing are refused, then a ranking.
+    page.get_by_role("link", name="Đề nghị khen thưởng").click()
+    for name in ("targets", "reporting", "activities"):
+        page.fill(f"#id_{name}", "0")
+    page.get_by_role("button", name="Xếp hạng").click()
+    expect(page.locator(".form-error")).to_have_text("Hãy cho ít nhất một tiêu chí một trọng số.")
+    page.fill("#id_targets", "50")
+    page.get_by_role("button", name="Xếp hạng").click()
+    expect(page.locator("table.ranking tbody tr")).to_have_count(2)
+    shot(page, "commendations")
+
     page.get_by_role("button", name="Đăng xuất").click()
     login(page, base, "chutich")
     page.goto(f"{base}/reviews/GD/yearly/2026/")
