@@ -39,6 +39,7 @@ from tests.bench.common import (
     ms,
     parser,
     row,
+    settle,
     start_worker,
 )
 
@@ -71,6 +72,7 @@ def _worker(db: str, grassroots: int, count: int, runs: int, out: Path) -> None:
     print(
         f"  [{db}] {made.activities:,} activities in {made.seconds['activities']:.1f} s", flush=True
     )
+    settle()
     results["load_before"] = os.getloadavg()
     _pages(results, runs)
     _creates(results, runs)

@@ -47,6 +47,7 @@ from tests.bench.common import (
     notes,
     parser,
     row,
+    settle,
     setup_django,
     start_worker,
 )
@@ -181,6 +182,7 @@ def _worker(db: str, grassroots: int, years: str, runs: int, out: Path) -> None:
         f"rebuild {figures.seconds['rebuild']:.1f} s ({figures.aggregates:,} cached sums)",
         flush=True,
     )
+    settle()
     results["load_before"] = os.getloadavg()
     scopes = _scopes()
     results["scopes"] = {k: v[1] for k, v in scopes.items()}

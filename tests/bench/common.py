@@ -88,6 +88,14 @@ def start_worker(db: str, **fields: Any) -> Results:
     return results
 
 
+def settle() -> None:
+    """Before timing: the process as the web process runs it (tuyengiao/wsgi.py), its
+    start-up objects out of the garbage collector's reach."""
+    from tuyengiao.core.process import freeze_startup_objects
+
+    freeze_startup_objects()
+
+
 def analyze() -> bool:
     """On PostgreSQL, VACUUM ANALYZE after a bulk load, as autovacuum soon does for inserted
     tables: the measured plans depend on the statistics, and index-only scans on the
