@@ -1,8 +1,8 @@
 """PostgreSQL: the cached sums are updated in place by every form (the root's and a province's
 rows by every form of the country), so each page keeps room for new row versions (fillfactor
 70: updates stay on their page and skip the index) and autovacuum clears the dead ones after a
-few thousand updates rather than after a fifth of the table. Measured on the national-scale
-data: a form's submission p95 20.8 → 12.8 ms (docs/BENCHMARKS.md, "Rollup")."""
+few thousand updates rather than after a fifth of the table. On the national-scale data the
+share of those updates that stay on their page went from 19 % to 63 % (docs/BENCHMARKS.md)."""
 
 from django.db import migrations
 
