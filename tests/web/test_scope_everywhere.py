@@ -18,6 +18,8 @@ from tuyengiao.activities.services import activity_create
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
+from tuyengiao.reviews.models import DocumentState, ReviewDocument
+from tuyengiao.reviews.services import ReviewInput, review_save
 from tuyengiao.web.reference import load_reference
 
 OTHER_BRANCH_NAMES = ["GD-001", "Trường THPT Hoa Lư A", "Lê Thị Hồng"]
@@ -81,6 +83,15 @@ def other_branch(tree, grassroots_officer):
         None, code="GD-2025", name="Tháng cao điểm Trường THPT Hoa Lư A", kind="other",
         unit=tree.education, start_date=dt.date(2025, 3, 1), end_date=dt.date(2025, 3, 31),
     )  # fmt: skip
+    review = review_save(
+        None,
+        unit=tree.education,
+        kind="yearly",
+        year=2026,
+        data=ReviewInput(achievements="Trường THPT Hoa Lư A làm tốt"),
+        version=0,
+    )
+    drafted = ReviewDocument.objects.create(review=review, state=DocumentState.DONE)
     return {
         "": {
             "code": "GD-001",
@@ -92,6 +103,13 @@ def other_branch(tree, grassroots_officer):
         "activities_campaigns": {"code": campaign.code},
         "plans": {"code": "KH-GD"},
         "reports": {"dataset": "BC-NAM-CS", "period": "2025", "code": "GD-001"},
+        "reviews": {
+            "code": "GD",
+            "kind": "yearly",
+            "year": 2026,
+            "document_id": drafted.pk,
+            "fmt": "docx",
+        },
     }
 
 

@@ -174,21 +174,21 @@ def document(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def download(request: HttpRequest, document_id: int, kind: str) -> FileResponse:
+def download(request: HttpRequest, document_id: int, fmt: str) -> FileResponse:
     user = acting_user(request)
     found = selectors.document_for_user(user, document_id)
-    stored = found.docx if kind == "docx" else found.xlsx if kind == "xlsx" else None
+    stored = found.docx if fmt == "docx" else found.xlsx if fmt == "xlsx" else None
     if stored is None or found.state != DocumentState.DONE or not stored:
-        raise Http404(kind)
+        raise Http404(fmt)
     review = found.review
     audit_record(
         user,
         action="review.download",
         obj=review,
         unit=review.unit,
-        after={"document": found.pk, "format": kind, "approved": found.approved},
+        after={"document": found.pk, "format": fmt, "approved": found.approved},
     )
-    name = f"{review.kind}-{review.year}-{review.unit.code}.{kind}"
+    name = f"{review.kind}-{review.year}-{review.unit.code}.{fmt}"
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
 
 
