@@ -31,6 +31,8 @@ from tuyengiao.activities.summary import (
     TopicRow,
     by_kind,
     by_topic,
+    figure_cells,
+    figure_columns,
     figures_by_child,
     grassroots_counts,
     organisers,
@@ -248,19 +250,6 @@ def idle_units(dashboard: CampaignDashboard, *, query: str = "") -> QuerySet[Uni
 # --- .xlsx ----------------------------------------------------------------------------------
 
 
-def _figure_columns() -> list[tuple[str, int]]:
-    return [
-        (_("Activities"), 12),
-        (_("Participants"), 14),
-        (_("Of whom union members"), 16),
-        (_("Of whom women"), 14),
-    ]
-
-
-def _figure_cells(f: Figures) -> list[int]:
-    return [f.activities, f.participants, f.members, f.women]
-
-
 def _idle_lines(dashboard: CampaignDashboard) -> Iterator[list[str]]:
     for v in idle_units(dashboard).iterator(chunk_size=2000):
         yield [v.unit.code, v.name, v.parent.name if v.parent else ""]
@@ -277,17 +266,17 @@ def campaign_export(user: User, dashboard: CampaignDashboard) -> Export:
             f"{campaign.start_date:%d/%m/%Y} – {campaign.end_date:%d/%m/%Y}",
         ]
     )
-    figures = _figure_columns()
-    total = [_("Total"), *_figure_cells(dashboard.totals)]
-    kinds = [[k.label, *_figure_cells(k.figures)] for k in dashboard.kinds]
-    topics = [[t.name or _("No topic"), *_figure_cells(t.figures)] for t in dashboard.topics]
+    figures = figure_columns()
+    total = [_("Total"), *figure_cells(dashboard.totals)]
+    kinds = [[k.label, *figure_cells(k.figures)] for k in dashboard.kinds]
+    topics = [[t.name or _("No topic"), *figure_cells(t.figures)] for t in dashboard.topics]
     children: list[list[Any]] = [
-        [c.unit.code, c.name, *_figure_cells(c.figures), c.grassroots, c.idle]
+        [c.unit.code, c.name, *figure_cells(c.figures), c.grassroots, c.idle]
         for c in dashboard.children
     ]
     if dashboard.children and dashboard.others.activities:
         others = _("By the unit itself or by units no longer under it")
-        children.append(["", others, *_figure_cells(dashboard.others), "", ""])
+        children.append(["", others, *figure_cells(dashboard.others), "", ""])
     sheets = [
         Sheet(_("By kind"), heading, [(_("Kind of activity"), 40), *figures], [*kinds, total]),
         Sheet(_("By topic"), heading, [(_("Topic"), 50), *figures], topics),

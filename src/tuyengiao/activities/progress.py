@@ -23,7 +23,7 @@ from tuyengiao.accounts.models import User
 from tuyengiao.activities import selectors
 from tuyengiao.activities.models import Activity
 from tuyengiao.activities.summary import Figures, figures_by_child
-from tuyengiao.core.dates import today, valid_on
+from tuyengiao.core.dates import today
 from tuyengiao.core.services import audit_record
 from tuyengiao.core.xlsx import Export, Sheet, filename, workbook
 from tuyengiao.orgs import hierarchy
@@ -86,19 +86,6 @@ class Progress:
     @property
     def nothing_count(self) -> int:
         return sum(1 for c in self.children if c.cell.is_empty)
-
-
-def default_unit_code(user: User) -> str:
-    """The user's scope unit, or for an administrator of the whole tree, its first root."""
-    if user.scope_unit is not None:
-        return user.scope_unit.code
-    root = (
-        UnitVersion.objects.filter(parent=None, **valid_on(today()))
-        .order_by("unit__code")
-        .values_list("unit__code", flat=True)
-        .first()
-    )
-    return root or ""
 
 
 def _year_bounds(year: int) -> tuple[dt.date, dt.date]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from tuyengiao.activities.models import Activity, ActivityKind
 from tuyengiao.core.dates import valid_on
@@ -34,6 +35,20 @@ class Figures:
             self.members + other.members,
             self.women + other.women,
         )
+
+
+def figure_columns() -> list[tuple[str, int]]:
+    """The headers (and widths) of a Figures' cells in an .xlsx table."""
+    return [
+        (_("Activities"), 12),
+        (_("Participants"), 14),
+        (_("Of whom union members"), 16),
+        (_("Of whom women"), 14),
+    ]
+
+
+def figure_cells(figures: Figures) -> list[int]:
+    return [figures.activities, figures.participants, figures.members, figures.women]
 
 
 def sums() -> dict[str, Any]:

@@ -14,10 +14,11 @@ from tuyengiao.accounts.models import User
 from tuyengiao.activities import progress
 from tuyengiao.activities.forms_campaigns import ProgressForm
 from tuyengiao.core.xlsx import xlsx_response
+from tuyengiao.orgs import selectors as org_selectors
 
 
 def _progress(request: HttpRequest, user: User) -> progress.Progress:
-    code = request.GET.get("unit", "").strip() or progress.default_unit_code(user)
+    code = request.GET.get("unit", "").strip() or org_selectors.default_unit_code(user)
     return progress.progress_for_user(
         user, code, year=request.GET.get("year", ""), task=request.GET.get("task", "")
     )

@@ -230,3 +230,17 @@ def audit_for_user(user: User, **filters: Any) -> QuerySet[AuditEntry]:
     root_id = access.scope_root_id(user)
     unit_ids = None if root_id is None else hierarchy.ever_descendant_ids(root_id)
     return audit_entries(unit_ids=unit_ids, **filters)
+
+
+def default_unit_code(user: User) -> str:
+    """The unit a page opens on: the user's scope unit, or for an administrator of the whole
+    tree, the first root of today's tree."""
+    if user.scope_unit is not None:
+        return user.scope_unit.code
+    root = (
+        UnitVersion.objects.filter(parent=None, **valid_on(today()))
+        .order_by("unit__code")
+        .values_list("unit__code", flat=True)
+        .first()
+    )
+    return root or ""

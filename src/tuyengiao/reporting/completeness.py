@@ -419,19 +419,6 @@ def default_period(codes: list[str]) -> str:
     return codes[0] if codes else ""
 
 
-def default_unit_code(user: User) -> str:
-    """The unit the page opens on: the user's scope unit, else the top of today's tree."""
-    if user.scope_unit is not None:
-        return user.scope_unit.code
-    root = (
-        UnitVersion.objects.filter(parent=None, **valid_on(today()))
-        .order_by("unit__code")
-        .values_list("unit__code", flat=True)
-        .first()
-    )
-    return root or ""
-
-
 def breadcrumbs(user: User, unit: OrgUnit, period: Period) -> list[UnitVersion]:
     """The units above `unit` on the period's last day that the user may open."""
     chain = hierarchy.ancestors(unit.pk, period.reference_date)

@@ -25,6 +25,7 @@ from tuyengiao.accounts.http import acting_user
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today
 from tuyengiao.orgs import access
+from tuyengiao.orgs import selectors as org_selectors
 from tuyengiao.orgs.models import OrgUnit
 from tuyengiao.orgs.selectors import unit_for_user
 from tuyengiao.reporting import completeness, periods
@@ -128,7 +129,7 @@ def status_home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     datasets, dataset, codes, code = _selection(request, user)
     unit = unit_for_user(
-        user, request.GET.get("unit", "").strip().upper() or completeness.default_unit_code(user)
+        user, request.GET.get("unit", "").strip().upper() or org_selectors.default_unit_code(user)
     )
     period = completeness.period_of(dataset, code)
     report = completeness.completeness_for_user(user, dataset=dataset, period=period, unit=unit)

@@ -10,23 +10,10 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from tuyengiao.activities.summary import Figures
+from tuyengiao.activities.summary import figure_cells, figure_columns
 from tuyengiao.core.xlsx import Sheet, workbook
 from tuyengiao.reviews.draft import Draft
 from tuyengiao.reviews.texts import kind_phrase
-
-
-def _figure_columns() -> list[tuple[str, int]]:
-    return [
-        (_("Activities"), 12),
-        (_("Participants"), 14),
-        (_("Of whom union members"), 16),
-        (_("Of whom women"), 14),
-    ]
-
-
-def _cells(figures: Figures) -> list[int]:
-    return [figures.activities, figures.participants, figures.members, figures.women]
 
 
 def _targets(draft: Draft) -> Iterator[Sequence[Any]]:
@@ -44,26 +31,26 @@ def _targets(draft: Draft) -> Iterator[Sequence[Any]]:
 
 def _tasks(draft: Draft) -> Iterator[Sequence[Any]]:
     for task in draft.tasks:
-        yield [task.code, task.title, *_cells(task.totals), task.idle_count, task.children]
-    yield ["", _("Under no task of the plan"), *_cells(draft.outside_tasks), "", ""]
+        yield [task.code, task.title, *figure_cells(task.totals), task.idle_count, task.children]
+    yield ["", _("Under no task of the plan"), *figure_cells(draft.outside_tasks), "", ""]
 
 
 def _kinds(draft: Draft) -> Iterator[Sequence[Any]]:
     for task in draft.tasks:
         for kind in task.kinds:
-            yield [task.code, kind.label, *_cells(kind.figures)]
+            yield [task.code, kind.label, *figure_cells(kind.figures)]
 
 
 def _topics(draft: Draft) -> Iterator[Sequence[Any]]:
     for task in draft.tasks:
         for topic in task.topics:
-            yield [task.code, topic.name or _("No topic"), *_cells(topic.figures)]
+            yield [task.code, topic.name or _("No topic"), *figure_cells(topic.figures)]
 
 
 def _units(draft: Draft) -> Iterator[Sequence[Any]]:
     for task in draft.tasks:
         for unit in task.most:
-            yield [task.code, _("Did most"), unit.code, unit.name, *_cells(unit.figures)[:2]]
+            yield [task.code, _("Did most"), unit.code, unit.name, *figure_cells(unit.figures)[:2]]
         for unit in task.idle:
             yield [task.code, _("Nothing recorded"), unit.code, unit.name, 0, 0]
 
@@ -85,7 +72,7 @@ def _reporting(draft: Draft) -> Iterator[Sequence[Any]]:
 def review_xlsx(draft: Draft) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         heading = f"{draft.name} · {kind_phrase(draft)} {draft.plan.title}"
-        figures = _figure_columns()
+        figures = figure_columns()
         sheets = [
             Sheet(
                 _("Targets"),

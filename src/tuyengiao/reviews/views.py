@@ -21,6 +21,7 @@ from tuyengiao.accounts.http import acting_user
 from tuyengiao.core.forms import add_service_errors
 from tuyengiao.core.services import audit_record
 from tuyengiao.core.xlsx import xlsx_response
+from tuyengiao.orgs.selectors import default_unit_code
 from tuyengiao.reviews import selectors, services
 from tuyengiao.reviews.commendation import proposal_for_user
 from tuyengiao.reviews.commendation_export import proposal_docx, proposal_xlsx
@@ -35,8 +36,7 @@ from tuyengiao.reviews.models import DocumentState
 
 
 def _default_unit(request: HttpRequest) -> str:
-    user = acting_user(request)
-    return user.scope_unit.code if user.scope_unit else ""
+    return default_unit_code(acting_user(request))
 
 
 @login_required
