@@ -254,3 +254,15 @@ def document_make(document_id: int) -> ReviewDocument:
     document.finished_at = timezone.now()
     document.save(update_fields=["docx", "xlsx", "state", "progress", "finished_at"])
     return document
+
+
+def document_downloaded(user: User, *, document: ReviewDocument, fmt: str) -> None:
+    """Who took a review's document away, and which (personal data leaves with it)."""
+    review = document.review
+    audit_record(
+        user,
+        action="review.download",
+        obj=review,
+        unit=review.unit,
+        after={"document": document.pk, "format": fmt, "approved": document.approved},
+    )

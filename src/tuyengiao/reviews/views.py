@@ -4,8 +4,6 @@ the documents' downloads. Thin: parse, call a selector or a service, render."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.core.forms import add_service_errors
-from tuyengiao.core.services import audit_record
 from tuyengiao.core.xlsx import xlsx_response
 from tuyengiao.orgs.selectors import default_unit_code
 from tuyengiao.reviews import selectors, services
@@ -181,19 +178,9 @@ def download(request: HttpRequest, document_id: int, fmt: str) -> FileResponse:
     if stored is None or found.state != DocumentState.DONE or not stored:
         raise Http404(fmt)
     review = found.review
-    audit_record(
-        user,
-        action="review.download",
-        obj=review,
-        unit=review.unit,
-        after={"document": found.pk, "format": fmt, "approved": found.approved},
-    )
+    services.document_downloaded(user, document=found, fmt=fmt)
     name = f"{review.kind}-{review.year}-{review.unit.code}.{fmt}"
     return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
-
-
-def overview_url(code: str, kind: str, year: int) -> str:
-    return reverse("reviews:overview") + "?" + urlencode({"unit": code, "kind": kind, "year": year})
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
