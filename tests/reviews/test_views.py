@@ -202,3 +202,24 @@ def test_a_year_the_plan_does_not_allow_says_why(tree, plan, upper_officer):
     response = client_for(upper_officer).get(_url(kind="final", year=2026))
     assert response.status_code == 400
     assert "Tổng kết là của năm cuối kế hoạch, 2028." in response.content.decode()
+
+
+def test_a_failed_drafting_is_recorded_and_shown(tree, plan, upper_officer, media, monkeypatch):
+    from tuyengiao.reviews import services as review_services
+
+    client = client_for(upper_officer)
+    client.post(_url(), _post())
+    review = Review.objects.get()
+    queued = ReviewDocument.objects.create(review=review, state=DocumentState.QUEUED)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("ổ đĩa đầy")
+
+    monkeypatch.setattr(review_services, "draft_documents", broken)
+    with pytest.raises(RuntimeError):
+        review_services.document_make(queued.pk)
+    queued.refresh_from_db()
+    assert (queued.state, queued.error) == (DocumentState.FAILED, "ổ đĩa đầy")
+    assert queued.finished_at is not None and not queued.docx
+    fragment = client.get(reverse("reviews:document", args=[queued.pk])).content.decode()
+    assert "hx-get" not in fragment and "không thành công" in fragment

@@ -11,7 +11,7 @@ A fixed number of queries whatever the size of the subtree."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -165,10 +165,7 @@ def progress_for_user(user: User, code: str, *, year: str = "", task: str = "") 
     tasks: list[PlanTask] = list(plan.tasks.all()) if plan else []
     years = list(plan.years) if plan else [asked]
     chosen_year = parse_year(year, years)
-    start, end = _year_bounds(years[0])[0], _year_bounds(years[-1])[1]
-    activities = selectors.activities_for_user(
-        user, selectors.ActivityFilter(unit=unit, start=start, end=end)
-    ).order_by()
+    activities = _activities(user, unit, years)
     grouped = _by_task(activities, years)
     adopted = plan is not None and plan.parent_id is not None
     rows = [
@@ -193,6 +190,24 @@ def progress_for_user(user: User, code: str, *, year: str = "", task: str = "") 
     if chosen is not None:
         _breakdown(progress, activities, chosen)
     return progress
+
+
+def _activities(user: User, unit: OrgUnit, years: list[int]) -> QuerySet[Activity]:
+    """The unit's activities over the plan's years, as the user reads them."""
+    start, end = _year_bounds(years[0])[0], _year_bounds(years[-1])[1]
+    found = selectors.activities_for_user(
+        user, selectors.ActivityFilter(unit=unit, start=start, end=end)
+    )
+    return found.order_by()
+
+
+def breakdown_for(user: User, progress: Progress, code: str) -> Progress:
+    """The same page with the units under it for another task: its breakdown alone is read
+    again (the review reads every task's in turn)."""
+    chosen = next(row for row in progress.tasks if row.code == code)
+    other = replace(progress, task=chosen, children=[], others=Cell())
+    _breakdown(other, _activities(user, progress.unit, progress.years), chosen)
+    return other
 
 
 def _breakdown(progress: Progress, activities: QuerySet[Activity], task: TaskRow) -> None:

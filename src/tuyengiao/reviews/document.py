@@ -17,7 +17,6 @@ from docx.document import Document as DocumentObject
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
-from tuyengiao.activities.summary import Figures
 from tuyengiao.reviews import charts
 from tuyengiao.reviews.docx_parts import (
     TEXT_WIDTH,
@@ -31,7 +30,7 @@ from tuyengiao.reviews.docx_parts import (
     table,
 )
 from tuyengiao.reviews.draft import Draft, TaskLine
-from tuyengiao.reviews.models import NARRATIVE_PARTS, Review, ReviewKind
+from tuyengiao.reviews.models import NARRATIVE_PARTS, Review
 from tuyengiao.reviews.texts import (
     NOT_WRITTEN,
     kind_phrase,
@@ -142,13 +141,6 @@ def _targets_table(document: DocumentObject, draft: Draft) -> None:
     table(document, headers, rows, [11, name_width, 17, *result_widths, 24])
 
 
-def _figures_phrase(figures: Figures) -> str:
-    return _("%(activities)s activities, %(participants)s participants") % {
-        "activities": count(figures.activities),
-        "participants": count(figures.participants),
-    }
-
-
 def _task(document: DocumentObject, index: int, task: TaskLine, draft: Draft) -> None:
     para(document, f"2.{index}. {task.code} – {task.title}", italic=True, bold=True)
     if not task.totals.activities:
@@ -249,7 +241,3 @@ def _closing(document: DocumentObject, review: Review) -> None:
         position=review.signer_position,
         name=review.signer_name,
     )
-
-
-def kind_label(kind: str) -> str:
-    return str(ReviewKind(kind).label)

@@ -144,23 +144,23 @@ def _activities(user: User, draft: Draft) -> QuerySet[Activity]:
 
 def _tasks(user: User, draft: Draft, progress: Progress) -> None:
     activities = _activities(user, draft)
-    codes = [t.code for t in draft.plan.tasks.all()]
+    # The tasks of the plan the progress page reads for the unit and year (the review's).
+    page = activity_progress.progress_for_user(user, draft.unit.code, year=str(draft.year))
+    codes = [row.code for row in page.tasks]
     for index, code in enumerate(codes):
         progress(10 + 70 * index // max(len(codes), 1), _("Task %(code)s") % {"code": code})
-        draft.tasks.append(_task(user, draft, activities, code))
+        breakdown = activity_progress.breakdown_for(user, page, code)
+        draft.tasks.append(_task(breakdown, activities.filter(task__code=code)))
     untasked = activities.exclude(task__code__in=codes)
     draft.outside_tasks = sum((k.figures for k in by_kind(untasked)), Figures())
 
 
-def _task(user: User, draft: Draft, activities: QuerySet[Activity], code: str) -> TaskLine:
+def _task(page: activity_progress.Progress, under: QuerySet[Activity]) -> TaskLine:
     """One task: its activities' figures, and the units under the unit by what they did in the
-    review's year (the progress page's breakdown)."""
-    under = activities.filter(task__code=code)
+    review's year (the progress page's breakdown for the task)."""
     kinds = by_kind(under)
-    page = activity_progress.progress_for_user(
-        user, draft.unit.code, year=str(draft.year), task=code
-    )
     task = page.task
+    assert task is not None  # noqa: S101 - breakdown_for always chooses one
     children = [
         UnitFigures(c.unit.code, c.name, Figures(c.cell.activities, c.cell.participants))
         for c in page.children
@@ -171,9 +171,9 @@ def _task(user: User, draft: Draft, activities: QuerySet[Activity], code: str) -
     )
     idle = [c for c in children if not c.figures.activities]
     return TaskLine(
-        code=code,
-        title=task.title if task else code,
-        own=task.own if task else False,
+        code=task.code,
+        title=task.title,
+        own=task.own,
         totals=sum((k.figures for k in kinds), Figures()),
         kinds=kinds,
         topics=by_topic(under),
