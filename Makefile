@@ -57,10 +57,11 @@ format: install-dev ## format the code
 screenshots: install-dev browser ## refresh the README's screenshot from the demo
 	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q tests/e2e/test_demo_pages.py
 
-bench: install-dev ## benchmarks at national scale (SQLite, PostgreSQL): hierarchy, rollup, activities; Excel import
+bench: install-dev ## benchmarks at national scale (SQLite, PostgreSQL): hierarchy, rollup, activities, reviews; Excel import
 	$(BIN)/python -m tests.bench.bench_hierarchy $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_rollup $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_activities $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.bench_reviews $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_excel
 
 messages: install-dev ## refresh the Vietnamese catalogue from the source strings and compile it

@@ -33,6 +33,7 @@ from tests.bench.common import (
     Row,
     analyze,
     group_tables,
+    largest_province_officer,
     load_line,
     machine,
     measure,
@@ -80,41 +81,12 @@ def _worker(db: str, grassroots: int, count: int, runs: int, out: Path) -> None:
     out.write_text(json.dumps(results, indent=1, default=str))
 
 
-def _officer() -> Any:
-    from django.db.models import Count
-
-    from tuyengiao.accounts.models import Role, User
-    from tuyengiao.activities.models import Activity
-    from tuyengiao.core.dates import today, valid_on
-    from tuyengiao.orgs import hierarchy
-    from tuyengiao.orgs.models import OrgUnit, UnitKind, UnitVersion
-
-    provinces = UnitVersion.objects.filter(unit__kind=UnitKind.PROVINCE, **valid_on(today()))
-    sizes = {
-        v.unit_id: hierarchy.ever_descendant_ids(v.unit_id)
-        .values("descendant_id")
-        .distinct()
-        .count()
-        for v in provinces
-    }
-    largest = OrgUnit.objects.get(pk=max(sizes, key=lambda k: sizes[k]))
-    below = hierarchy.ever_descendant_ids(largest.pk)
-    activities = Activity.objects.filter(organiser_id__in=below).aggregate(n=Count("id"))["n"]
-    user = User.objects.create_user(
-        username="bench-tinh",
-        password="bench-password-2026",
-        role=Role.PROVINCE_STAFF,
-        scope_unit=largest,
-    )
-    return user, largest, sizes[largest.pk], activities
-
-
 def _pages(results: Results, runs: int) -> None:
     from django.test import Client
 
     from tuyengiao.activities.models import Activity
 
-    user, province, units, activities = _officer()
+    user, province, units, activities = largest_province_officer()
     results["scope"] = f"{province.code} ({units:,} units ever under it, {activities:,} activities)"
     client = Client()
     client.force_login(user)

@@ -1,8 +1,9 @@
-"""What the national-scale benchmarks (bench_hierarchy, bench_rollup, bench_activities) share: the
-timing of a measure (median, p95), the worker subprocess that measures one database (Django set up
-for it, migrated), the databases they run on (a fresh SQLite file, a fresh PostgreSQL database,
-dropped afterwards), and their generated section of docs/BENCHMARKS.md (the run, the machine, the
-load, a table per group of measures, the notes)."""
+"""What the national-scale benchmarks (bench_hierarchy, bench_rollup, bench_activities,
+bench_reviews) share: the timing of a measure (median, p95), the worker subprocess that measures
+one database (Django set up for it, migrated), the databases they run on (a fresh SQLite file, a
+fresh PostgreSQL database, dropped afterwards), the largest province's officer they read as, and
+their generated section of docs/BENCHMARKS.md (the run, the machine, the load, a table per group
+of measures, the notes)."""
 
 from __future__ import annotations
 
@@ -107,6 +108,37 @@ def analyze() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return True
+
+
+def largest_province_officer() -> tuple[Any, Any, int, int]:
+    """A provincial officer of the largest province (the one that took another in the 2025
+    merger): the user, the province, how many units were ever under it, their activities."""
+    from django.db.models import Count
+
+    from tuyengiao.accounts.models import Role, User
+    from tuyengiao.activities.models import Activity
+    from tuyengiao.core.dates import today, valid_on
+    from tuyengiao.orgs import hierarchy
+    from tuyengiao.orgs.models import OrgUnit, UnitKind, UnitVersion
+
+    provinces = UnitVersion.objects.filter(unit__kind=UnitKind.PROVINCE, **valid_on(today()))
+    sizes = {
+        v.unit_id: hierarchy.ever_descendant_ids(v.unit_id)
+        .values("descendant_id")
+        .distinct()
+        .count()
+        for v in provinces
+    }
+    largest = OrgUnit.objects.get(pk=max(sizes, key=lambda k: sizes[k]))
+    below = hierarchy.ever_descendant_ids(largest.pk)
+    activities = Activity.objects.filter(organiser_id__in=below).aggregate(n=Count("id"))["n"]
+    user = User.objects.create_user(
+        username="bench-tinh",
+        password="bench-password-2026",
+        role=Role.PROVINCE_STAFF,
+        scope_unit=largest,
+    )
+    return user, largest, sizes[largest.pk], activities
 
 
 # --- the driver ---------------------------------------------------------------------------------
