@@ -1,6 +1,8 @@
 """A commendation proposal: the units directly under a unit ranked for a year by the criteria
 staff weigh — targets of the plan met, reports sent on time, activities per grassroots union —
-each criterion's score shown beside the total, so the ranking is explained, never a black box.
+each criterion's score shown beside the total, so the ranking is explained, never a black box;
+and the people of its subtree ranked by the training courses they attended that year
+(reviews.commendation_selectors).
 
 Every part is read through the selector of its page (the dashboard's child breakdown, the
 completeness counts, the activity summaries), as the user reads them."""
@@ -21,6 +23,7 @@ from tuyengiao.orgs.selectors import unit_for_user
 from tuyengiao.reporting import completeness
 from tuyengiao.reporting.dashboard import children_for_user, dashboard_for_user
 from tuyengiao.reporting.models import DataSet, Period, PeriodType, Structure
+from tuyengiao.reviews.commendation_selectors import PersonStanding, people_for_proposal
 
 CRITERIA = ("targets", "reporting", "activities")
 HUNDRED = Decimal(100)
@@ -68,6 +71,7 @@ class Proposal:
     year: int
     weights: Weights
     standings: list[Standing]
+    people: list[PersonStanding] = field(default_factory=list)
 
 
 def _share(part: int, whole: int) -> Decimal:
@@ -79,7 +83,8 @@ def _round(value: Decimal) -> Decimal:
 
 
 def proposal_for_user(user: User, code: str, year: int, weights: Weights) -> Proposal:
-    """The units directly under `code` on the year's last day (or today), best first."""
+    """The units directly under `code` on the year's last day (or today), best first, and the
+    people of its subtree who attended most training courses that year."""
     unit = unit_for_user(user, code.strip().upper())
     day = min(dt.date(year, 12, 31), today())
     versions = hierarchy.children_versions(unit.pk, day).select_related("unit").order_by()
@@ -93,7 +98,8 @@ def proposal_for_user(user: User, code: str, year: int, weights: Weights) -> Pro
     for rank, standing in enumerate(ranked, start=1):
         standing.rank = rank
     version = hierarchy.version_on(unit.pk, day)
-    return Proposal(unit, version.name if version else unit.name, year, weights, ranked)
+    name = version.name if version else unit.name
+    return Proposal(unit, name, year, weights, ranked, people_for_proposal(user, unit, year))
 
 
 def _targets(user: User, unit: OrgUnit, year: int, standings: dict[int, Standing]) -> None:

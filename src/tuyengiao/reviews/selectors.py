@@ -1,5 +1,5 @@
-"""Reads of reviews: the review of a unit for a kind and year, as stored or blank, and the
-checks on which years a kind of review may speak of."""
+"""Reads of reviews: the review of a unit for a kind and year, as stored or blank, its saved
+revisions, and the checks on which years a kind of review may speak of."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,14 @@ from tuyengiao.orgs.models import OrgUnit
 from tuyengiao.orgs.selectors import unit_for_user
 from tuyengiao.plans.models import Plan
 from tuyengiao.reporting.indicators import plan_for_unit
-from tuyengiao.reviews.models import Review, ReviewDocument, ReviewKind, ReviewStatus
+from tuyengiao.reviews.models import (
+    NARRATIVE_PARTS,
+    Review,
+    ReviewDocument,
+    ReviewKind,
+    ReviewRevision,
+    ReviewStatus,
+)
 
 APPROVER_ROLES = frozenset({Role.ADMIN, Role.LEADER})
 
@@ -119,6 +127,58 @@ def review_page_for_user(user: User, code: str, kind: str, year: int) -> ReviewP
         documents=list(review.documents.all()[:5]) if saved else [],
         revisions=review.revisions.count() if saved else 0,
     )
+
+
+def revisions_of(page: ReviewPage) -> QuerySet[ReviewRevision]:
+    """The saved revisions of a review read through its page's gate, newest first, without
+    their text (a list of twenty would otherwise carry up to two million characters)."""
+    if not page.is_saved:
+        return ReviewRevision.objects.none()
+    return (
+        ReviewRevision.objects.filter(review=page.review)
+        .select_related("saved_by")
+        .defer("narrative")
+        .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class RevisionPart:
+    """One narrative part as a revision kept it, and whether the review says otherwise now."""
+
+    name: str
+    text: str
+    current: str
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.current
+
+
+@dataclass
+class RevisionPage:
+    page: ReviewPage
+    revision: ReviewRevision
+    parts: list[RevisionPart]
+
+    @property
+    def differs(self) -> bool:
+        return any(part.changed for part in self.parts)
+
+
+def revision_for_user(user: User, code: str, kind: str, year: int, number: int) -> RevisionPage:
+    """One saved revision of a review, behind the review page's gate (404, 403; 404 for a
+    review never saved or a number it has not reached), beside the text as it is now."""
+    page = review_page_for_user(user, code, kind, year)
+    revision = revisions_of(page).defer(None).filter(number=number).first()
+    if revision is None:
+        raise Http404(f"{code} {kind} {year} #{number}")
+    kept = revision.narrative if isinstance(revision.narrative, dict) else {}
+    parts = [
+        RevisionPart(name, str(kept.get(name, "")), getattr(page.review, name))
+        for name in NARRATIVE_PARTS
+    ]
+    return RevisionPage(page, revision, parts)
 
 
 @dataclass(frozen=True)

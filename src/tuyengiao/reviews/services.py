@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -86,12 +87,27 @@ def _narrative(review: Review) -> dict[str, str]:
     return {part: getattr(review, part) for part in NARRATIVE_PARTS}
 
 
+def _require_draft(review: Review) -> None:
+    if review.status != ReviewStatus.DRAFT:
+        raise ValidationError(
+            _("This review has been submitted: it can be changed once it is returned.")
+        )
+
+
 @transaction.atomic
 def review_save(
-    actor: User | None, *, unit: OrgUnit, kind: str, year: int, data: ReviewInput, version: int
+    actor: User | None,
+    *,
+    unit: OrgUnit,
+    kind: str,
+    year: int,
+    data: ReviewInput,
+    version: int,
+    reason: str = "",
 ) -> Review:
     """Save the review as written (`version`: the one the writer loaded, 0 for a new one). A
-    changed narrative is kept as a new revision; a submitted or approved review is read-only."""
+    changed narrative is kept as a new revision; a submitted or approved review is read-only.
+    `reason` goes to the audit entry (a restored revision says which)."""
     access.require(actor is None or can_write(actor, unit))
     data = _cleaned(data)
     stored = (
@@ -107,10 +123,7 @@ def review_save(
         stored.created_by = actor
     else:
         check_version(stored, version)
-        if stored.status != ReviewStatus.DRAFT:
-            raise ValidationError(
-                _("This review has been submitted: it can be changed once it is returned.")
-            )
+        _require_draft(stored)
     before = snapshot(stored, [*PARTICULARS, *NARRATIVE_PARTS]) if stored.pk else None
     old_narrative = _narrative(stored) if stored.pk else None
     for item in fields(data):
@@ -133,8 +146,36 @@ def review_save(
         unit=unit,
         before=before,
         after=snapshot(stored, [*PARTICULARS, *NARRATIVE_PARTS]),
+        reason=reason,
     )
     return stored
+
+
+@transaction.atomic
+def review_restore(actor: User | None, *, review: Review, number: int, version: int) -> Review:
+    """Bring back the narrative of revision `number` (the particulars stay as they are now):
+    saved by review_save like any text, so it is refused once submitted, checked against the
+    version the user saw, audited, and kept as a new revision — nothing is rewritten."""
+    stored = _locked(review, version)
+    access.require(actor is None or can_write(actor, stored.unit))
+    _require_draft(stored)
+    revision = ReviewRevision.objects.filter(review=stored, number=number).first()
+    if revision is None:
+        raise ValidationError(_("There is no revision %(number)s.") % {"number": number})
+    kept = revision.narrative if isinstance(revision.narrative, dict) else {}
+    narrative = {part: str(kept.get(part, "")) for part in NARRATIVE_PARTS}
+    if narrative == _narrative(stored):
+        raise ValidationError(_("This revision is the text as it is now: nothing to restore."))
+    written: dict[str, Any] = {name: getattr(stored, name) for name in PARTICULARS} | narrative
+    return review_save(
+        actor,
+        unit=stored.unit,
+        kind=stored.kind,
+        year=stored.year,
+        data=ReviewInput(**written),
+        version=version,
+        reason=_("Restored revision %(number)s") % {"number": number},
+    )
 
 
 def _locked(review: Review, version: int) -> Review:

@@ -1,4 +1,4 @@
-"""Reviews: the overview, a review and its actions, its documents."""
+"""Reviews: the overview, a review and its actions, its revisions, its documents."""
 
 from django.urls import path
 
@@ -15,4 +15,14 @@ urlpatterns = [
     path("<str:code>/<str:kind>/<int:year>/return/", views.send_back, name="return"),
     path("<str:code>/<str:kind>/<int:year>/approve/", views.approve, name="approve"),
     path("<str:code>/<str:kind>/<int:year>/documents/", views.documents, name="documents"),
+    path(
+        "<str:code>/<str:kind>/<int:year>/revisions/<int:number>/",
+        views.revision,
+        name="revision",
+    ),
+    path(
+        "<str:code>/<str:kind>/<int:year>/revisions/<int:number>/restore/",
+        views.restore,
+        name="restore",
+    ),
 ]

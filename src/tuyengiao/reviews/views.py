@@ -22,6 +22,7 @@ from tuyengiao.orgs.selectors import default_unit_code
 from tuyengiao.reviews import selectors, services
 from tuyengiao.reviews.commendation import proposal_for_user
 from tuyengiao.reviews.commendation_export import proposal_docx, proposal_xlsx
+from tuyengiao.reviews.commendation_selectors import PEOPLE_LIMIT
 from tuyengiao.reviews.forms import (
     ChooseForm,
     CommendationForm,
@@ -30,6 +31,7 @@ from tuyengiao.reviews.forms import (
     VersionForm,
 )
 from tuyengiao.reviews.models import DocumentState
+from tuyengiao.reviews.texts import narrative_headings
 
 
 def _default_unit(request: HttpRequest) -> str:
@@ -49,6 +51,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request, "reviews/overview.html", {"choose": choose, "data": data, "page_obj": page}
     )
+
+
+# Revisions listed on a review's page at once.
+REVISIONS_PER_PAGE = 20
 
 
 def _page_url(code: str, kind: str, year: int) -> str:
@@ -85,16 +91,59 @@ def review(request: HttpRequest, code: str, kind: str, year: int) -> HttpRespons
         else:
             messages.success(request, _("The review has been saved."))
             return redirect(_page_url(page.unit.code, kind, year))
+    revisions = Paginator(selectors.revisions_of(page), REVISIONS_PER_PAGE)
     return render(
         request,
         "reviews/review.html",
         {
             "page": page,
+            "revisions": revisions.get_page(request.GET.get("page")),
             "form": form,
             "return_form": ReturnForm(initial={"version": page.review.version}),
             "version_form": VersionForm(initial={"version": page.review.version}),
         },
     )
+
+
+@login_required
+@require_GET
+def revision(request: HttpRequest, code: str, kind: str, year: int, number: int) -> HttpResponse:
+    """A saved revision of the narrative, read only, its parts changed since marked."""
+    found = selectors.revision_for_user(acting_user(request), code, kind, year, number)
+    return render(
+        request,
+        "reviews/revision.html",
+        {
+            "data": found,
+            "parts": [(narrative_headings()[part.name], part) for part in found.parts],
+            "version_form": VersionForm(initial={"version": found.page.review.version}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, code: str, kind: str, year: int, number: int) -> HttpResponse:
+    """Bring an old revision back as the current text (the service decides who may)."""
+    page = _saved_review(request, code, kind, year)
+    form = VersionForm(request.POST)
+    back = reverse("reviews:revision", args=[page.unit.code, kind, year, number])
+    if not form.is_valid():
+        messages.error(request, _("Open the revision again and restore it from there."))
+        return redirect(back)
+    try:
+        services.review_restore(
+            acting_user(request),
+            review=page.review,
+            number=number,
+            version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect(back)
+    messages.success(request, _("Revision %(number)s is the text again.") % {"number": number})
+    return redirect(_page_url(page.unit.code, kind, year))
 
 
 def _saved_review(request: HttpRequest, code: str, kind: str, year: int) -> selectors.ReviewPage:
@@ -192,7 +241,8 @@ LIST_TOP = 10
 @require_GET
 def commendations(request: HttpRequest) -> HttpResponse:
     """The units under a unit ranked for a year by weighted criteria, each criterion's score
-    shown; `format=xlsx` or `docx` exports the ranking or the list to sign."""
+    shown, and the people under it by the courses they attended; `format=xlsx` or `docx`
+    exports the rankings or the lists to sign."""
     user = acting_user(request)
     form = CommendationForm(request.GET or None)
     code, year, weights = form.chosen(_default_unit(request))
@@ -210,5 +260,5 @@ def commendations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/commendations.html",
-        {"form": form, "proposal": proposal, "top": LIST_TOP},
+        {"form": form, "proposal": proposal, "top": LIST_TOP, "people_limit": PEOPLE_LIMIT},
     )
