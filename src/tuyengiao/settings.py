@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tuyengiao.plans",
     "tuyengiao.reporting",
     "tuyengiao.activities",
+    "tuyengiao.voice",
     "tuyengiao.reviews",
     "tuyengiao.web",
 ]

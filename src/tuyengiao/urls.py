@@ -23,6 +23,7 @@ urlpatterns = [
     path("activities/trainings/", include("tuyengiao.activities.urls_trainings")),
     path("activities/cultural/", include("tuyengiao.activities.urls_cultural")),
     path("activities/", include("tuyengiao.activities.urls")),
+    path("voice/", include("tuyengiao.voice.urls")),
     path("reviews/", include("tuyengiao.reviews.urls")),
     path("outbox/", include("tuyengiao.core.urls")),
     path("api/v1/", api.urls),

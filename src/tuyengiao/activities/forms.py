@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +22,7 @@ from tuyengiao.activities.models import (
 from tuyengiao.activities.services import ActivityInput
 from tuyengiao.core.dates import today
 from tuyengiao.core.forms import VNDateField
-from tuyengiao.orgs.models import OrgUnit
+from tuyengiao.orgs.forms import UnitCodeField
 
 FIRST_YEAR = 2023
 # The plan's term: its years stay choosable even before they start.
@@ -36,24 +35,6 @@ def _label(name: str) -> str:
 
 def _blank(label: Any) -> list[tuple[str, Any]]:
     return [("", label)]
-
-
-class UnitCodeField(forms.CharField):
-    """A unit typed by its code (a province has thousands: no drop-down)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 32)
-        super().__init__(**kwargs)
-        self.widget.attrs.update(size=12, autocapitalize="characters", spellcheck="false")
-
-    def clean(self, value: Any) -> OrgUnit | None:
-        code = str(super().clean(value) or "").strip().upper()
-        if not code:
-            return None
-        unit = OrgUnit.objects.filter(code=code).first()
-        if unit is None:
-            raise ValidationError(_("There is no unit with the code %(code)s.") % {"code": code})
-        return unit
 
 
 class ActivityForm(forms.Form):

@@ -7,11 +7,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 
 from tuyengiao.core.models import OutboxMessage
 from tuyengiao.core.text import search_key
+
+
+def site_link(path: str) -> str:
+    """A page of the site as a link to put in a message (SITE_URL, then the path)."""
+    return f"{str(getattr(settings, 'SITE_URL', '')).rstrip('/')}{path}"
 
 
 class SentByEmail(EmailMessage):

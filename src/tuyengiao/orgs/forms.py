@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.accounts.models import User
@@ -13,6 +14,24 @@ from tuyengiao.core.dates import today
 from tuyengiao.core.forms import VNDateField
 from tuyengiao.orgs import selectors
 from tuyengiao.orgs.models import Enterprise, OrgUnit, Ownership, UnitKind
+
+
+class UnitCodeField(forms.CharField):
+    """A unit typed by its code (a province has thousands: no drop-down)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(size=12, autocapitalize="characters", spellcheck="false")
+
+    def clean(self, value: Any) -> OrgUnit | None:
+        code = str(super().clean(value) or "").strip().upper()
+        if not code:
+            return None
+        unit = OrgUnit.objects.filter(code=code).first()
+        if unit is None:
+            raise ValidationError(_("There is no unit with the code %(code)s.") % {"code": code})
+        return unit
 
 
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from tuyengiao.accounts.models import User
 from tuyengiao.core.dates import today
-from tuyengiao.core.mail import SentByEmail
+from tuyengiao.core.mail import SentByEmail, site_link
 from tuyengiao.core.models import AuditEntry
 from tuyengiao.core.services import Change, audit_record_many
 from tuyengiao.orgs import access
@@ -84,7 +84,7 @@ def report_link(dataset: DataSet, period: Period, unit: OrgUnit) -> str:
     path = reverse(
         "reports:report", kwargs={"dataset": dataset.code, "period": period.code, "code": unit.code}
     )
-    return f"{str(getattr(settings, 'SITE_URL', '')).rstrip('/')}{path}"
+    return site_link(path)
 
 
 def _message(

@@ -3,6 +3,7 @@ previous period's figure, laid out one row per element (total, and of which wome
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -63,12 +64,16 @@ class ReportForm:
     def warnings(self) -> list[Cell]:
         return [c for c in self.cells if c.warning]
 
-    def with_errors(self, error: ValidationError) -> ReportForm:
+    def with_errors(self, error: ValidationError, others: Set[str] = frozenset()) -> ReportForm:
+        """The errors on their fields, the rest above the form; those of `others` (the fields
+        of the form's extra, reporting.report_extras) are left to the form showing them."""
         by_key = {c.field.key: c for c in self.cells}
         if not hasattr(error, "error_dict"):
             self.errors.extend(error.messages)
             return self
         for key, messages in error.message_dict.items():
+            if key in others:
+                continue
             if key in by_key:
                 by_key[key].error = messages[0]
             else:

@@ -20,6 +20,7 @@ from tuyengiao.orgs import access
 from tuyengiao.orgs.models import OrgUnit
 from tuyengiao.reporting import validation
 from tuyengiao.reporting.models import DataSet, Period, Report, ReportStatus
+from tuyengiao.reporting.report_extras import extra_for
 from tuyengiao.reporting.report_selectors import previous_values
 from tuyengiao.reporting.services import Cells, period_get, values_write
 
@@ -89,6 +90,9 @@ def report_save_draft(
     fields = validation.fields_of(stored.dataset)
     typed_now = {f.key: str(typed[f.key])[:40] for f in fields if f.key in typed}
     _save(stored, actor, version, draft={**stored.draft, **typed_now})
+    extra = extra_for(stored.dataset)
+    if extra is not None:
+        extra.save(actor, stored, typed)
     return stored, validation.check(stored.dataset, fields, stored.draft, previous_values(stored))
 
 
@@ -113,7 +117,12 @@ def report_submit(actor: User, *, report: Report, version: int, confirmed: bool 
     check_open(stored.period)
     check_version(stored, version)
     _not_locked(stored)
+    extra = extra_for(stored.dataset)
+    if extra is not None:
+        extra.check(stored)
     _write_figures(actor, stored, confirmed)
+    if extra is not None:
+        extra.submitted(actor, stored)
     before = stored.status
     _save(
         stored,
@@ -169,6 +178,10 @@ def report_values_submit(
     before = stored.status
     stored.draft = draft
     _write_figures(actor, stored, confirmed)
+    # The extra fields are typed on the page only; what they derive follows the submission.
+    extra = extra_for(dataset)
+    if extra is not None:
+        extra.submitted(actor, stored)
     _save(
         stored,
         actor,

@@ -22,6 +22,7 @@ from tuyengiao.reporting import report_selectors as selectors
 from tuyengiao.reporting import report_services as services
 from tuyengiao.reporting.forms import DecisionForm
 from tuyengiao.reporting.models import Report
+from tuyengiao.reporting.report_extras import extra_for
 from tuyengiao.reporting.report_form import ReportForm
 
 
@@ -57,14 +58,24 @@ def _render(
     form: ReportForm,
     status: int = 200,
     decision: DecisionForm | None = None,
+    error: ValidationError | None = None,
 ) -> HttpResponse:
     user = acting_user(request)
+    extra = extra_for(report.dataset)
+    typed = request.POST if request.method == "POST" else None
+    extra_form = extra.form(report, typed) if extra else None
+    if extra_form is not None and error is not None and hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            if name in extra_form.fields:
+                extra_form.add_error(name, errors)
     return render(
         request,
         "reporting/report.html",
         {
             "report": report,
             "form": form,
+            "extra": extra,
+            "extra_form": extra_form,
             "can": selectors.permissions(user, report),
             "decision": decision or DecisionForm(),
             "due_date": report.dataset.due_date(report.period),
@@ -95,7 +106,10 @@ def report(request: HttpRequest, dataset: str, period: str, code: str) -> HttpRe
         return _render(request, stored, form.asking_confirmation())
     except ValidationError as error:
         shown = form if "stored" in locals() else ReportForm.for_report(found)
-        return _render(request, found, shown.with_errors(error), status=400)
+        others = extra.form(found, None).fields if (extra := extra_for(found.dataset)) else {}
+        return _render(
+            request, found, shown.with_errors(error, others=set(others)), status=400, error=error
+        )
     messages.success(request, _("The report has been submitted to the upper level."))
     return redirect(_report_url(found))
 

@@ -1,0 +1,137 @@
+"""Forms of the voice pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tuyengiao.core.forms import VNDateField
+from tuyengiao.orgs.forms import UnitCodeField
+from tuyengiao.voice.case_services import CaseInput
+from tuyengiao.voice.models import RECORDED_ACTIONS, TEXT_LIMIT, CaseStatus, IssueKind, Mood
+
+
+def _blank(label: Any = "---------") -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class SituationNoteForm(forms.Form):
+    mood = forms.ChoiceField(
+        label=_("Workers' mood"),
+        choices=Mood.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    thoughts = forms.CharField(
+        label=_("What workers are thinking about"),
+        help_text=_("Their concerns, what they talk about, rumours going round."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+    requests = forms.CharField(
+        label=_("What workers ask for"),
+        help_text=_("Their wishes and proposals to the employer, the union and the authorities."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+
+
+class CaseForm(forms.Form):
+    unit = UnitCodeField(
+        label=_("Grassroots union (code)"),
+        help_text=_("The union of the enterprise where the issue is."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of issue"), choices=_blank() + IssueKind.choices)
+    title = forms.CharField(
+        label=_("Title"), max_length=300, widget=forms.TextInput(attrs={"size": 60})
+    )
+    workers_affected = forms.IntegerField(label=_("Workers affected"), min_value=0)
+    started_on = VNDateField(label=_("Started on"))
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+    online_address = forms.URLField(
+        label=_("Address of the online item"),
+        help_text=_("When the issue was seen online: the public address where it was."),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+
+    def data_input(self) -> CaseInput:
+        data = self.cleaned_data
+        return CaseInput(
+            kind=data["kind"],
+            title=data["title"],
+            workers_affected=data["workers_affected"],
+            started_on=data["started_on"],
+            description=data["description"],
+        )
+
+
+class CaseEditForm(CaseForm):
+    """The case's own fields: its union and source stay as opened."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["unit"], self.fields["online_address"]
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What was done"),
+        choices=_blank() + [(k.value, k.label) for k in RECORDED_ACTIONS],
+    )
+    done_on = VNDateField(label=_("Date"))
+    text = forms.CharField(
+        label=_("Details"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        required=False,
+    )
+
+
+class ResolveForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_LIMIT
+    )
+    resolved_on = VNDateField(label=_("Resolved on"))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class CaseFilterForm(forms.Form):
+    """The list's filters; bad values are ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("active", _("Not yet resolved")), *CaseStatus.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=_blank(_("All")) + IssueKind.choices
+    )
+    unit = forms.CharField(label=_("Unit code"), required=False, max_length=32)
+    mine = forms.BooleanField(label=_("In my union's hands"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            type="search", placeholder=_("title, description, union")
+        )
+        self.fields["unit"].widget.attrs.update(size=10)
+
+    def values(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}
