@@ -23,6 +23,9 @@ urlpatterns = [
     path("activities/trainings/", include("tuyengiao.activities.urls_trainings")),
     path("activities/cultural/", include("tuyengiao.activities.urls_cultural")),
     path("activities/", include("tuyengiao.activities.urls")),
+    # The public pages of legal questions: no account needed.
+    path("hoi-dap/", include(("tuyengiao.voice.urls_questions", "questions"))),
+    path("voice/problems/", include(("tuyengiao.voice.urls_problems", "problems"))),
     path("voice/", include("tuyengiao.voice.urls")),
     path("reviews/", include("tuyengiao.reviews.urls")),
     path("outbox/", include("tuyengiao.core.urls")),
