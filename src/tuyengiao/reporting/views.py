@@ -105,10 +105,12 @@ def report(request: HttpRequest, dataset: str, period: str, code: str) -> HttpRe
     except services.NeedsConfirmation:
         return _render(request, stored, form.asking_confirmation())
     except ValidationError as error:
-        shown = form if "stored" in locals() else ReportForm.for_report(found)
+        # The draft was kept (and its version moved on) unless saving it was what failed.
+        saved = locals().get("stored", found)
+        shown = form if saved is not found else ReportForm.for_report(found)
         others = extra.form(found, None).fields if (extra := extra_for(found.dataset)) else {}
         return _render(
-            request, found, shown.with_errors(error, others=set(others)), status=400, error=error
+            request, saved, shown.with_errors(error, others=set(others)), status=400, error=error
         )
     messages.success(request, _("The report has been submitted to the upper level."))
     return redirect(_report_url(found))

@@ -10,8 +10,8 @@ from tuyengiao.reporting.models import Period, PeriodType
 from tuyengiao.voice.models import SITUATION_FORM, Mood, SituationNote
 
 MOOD_ELEMENTS = {mood: f"mood_{mood}" for mood in Mood.values}
-# The situation form is monthly unless staff make it quarterly.
-KINDS = (PeriodType.MONTH, PeriodType.QUARTER)
+# The situation form's period type (monthly; a quarterly form would list QUARTER here).
+KINDS = (PeriodType.MONTH,)
 
 
 def _mood(unit: OrgUnit, period: Period) -> str:

@@ -35,6 +35,7 @@ from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
 from tuyengiao.web.demo_activities import load_activities
 from tuyengiao.web.demo_figures import load_figures
+from tuyengiao.web.demo_voice import load_voice
 from tuyengiao.web.reference import load_reference
 
 DEMO_PASSWORD = "demo@2026"  # noqa: S105 - demo accounts only exist with demo data
@@ -375,4 +376,5 @@ def load_demo() -> list[DemoAccount]:
         )
     load_figures()
     load_activities()
+    load_voice()
     return DEMO_ACCOUNTS
