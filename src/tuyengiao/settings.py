@@ -196,6 +196,13 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tuyengiao@localhost")
 # The address users reach the site at, for links in messages (reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public page of legal questions: how many a sender may ask per hour, how many everyone
+# together per minute, how long filling the form takes at least (a robot is faster), and whether
+# the reverse proxy's X-Forwarded-For names the sender (only behind a proxy you run).
+QUESTIONS_PER_HOUR = int(os.environ.get("QUESTIONS_PER_HOUR", "5"))
+QUESTIONS_PER_MINUTE = int(os.environ.get("QUESTIONS_PER_MINUTE", "30"))
+QUESTION_MIN_FILL_SECONDS = int(os.environ.get("QUESTION_MIN_FILL_SECONDS", "3"))
+TRUST_X_FORWARDED_FOR = os.environ.get("TRUST_X_FORWARDED_FOR", "") == "1"
 
 LOGGING = {
     "version": 1,

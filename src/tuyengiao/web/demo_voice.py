@@ -26,6 +26,7 @@ from tuyengiao.reporting.models import DataElement, DataSet, Period, Report, Rep
 from tuyengiao.reporting.services import period_get, values_write_many
 from tuyengiao.voice import case_services
 from tuyengiao.voice.demo_problems import load_problems
+from tuyengiao.voice.demo_questions import load_questions
 from tuyengiao.voice.figures import MOOD_ELEMENTS
 from tuyengiao.voice.models import (
     SITUATION_FORM,
@@ -482,4 +483,5 @@ def load_voice() -> tuple[int, int]:
         if len(candidates) > spec.nth and spec.started <= now:
             _case(admin, candidates[spec.nth], spec)
     load_problems()
+    load_questions()
     return reports, Case.objects.count()
