@@ -125,7 +125,9 @@ def test_every_grassroots_unit_reported_every_period_of_2023_to_2025(demo):
             )
             assert reported.count() == len(units), (dataset, code)
     # Most are approved, by the education union's officer or by the province.
-    done = Report.objects.filter(period__end__lte=dt.date(2026, 1, 1))
+    done = Report.objects.filter(
+        dataset__code__in=[YEARLY, HALF_YEARLY], period__end__lte=dt.date(2026, 1, 1)
+    )
     approved = done.filter(status=ReportStatus.APPROVED)
     assert approved.count() > 0.95 * done.count()
     assert set(approved.values_list("decided_by__username", flat=True)) >= {
@@ -138,9 +140,12 @@ def _grassroots_values(source: str) -> dict[tuple[str, str], dict[str, int]]:
     """{(unit code, period code): {element[:category]: value}} of the grassroots units, for
     the elements typed on forms or those counted from records."""
     values: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
-    for unit, period, element, category, value in DataValue.objects.filter(
-        unit__kind=UnitKind.GRASSROOTS, element__source=source
-    ).values_list("unit__code", "period__code", "element__code", "category", "value"):
+    # The yearly and half-yearly forms' figures (the monthly situation report has its own test).
+    for unit, period, element, category, value in (
+        DataValue.objects.filter(unit__kind=UnitKind.GRASSROOTS, element__source=source)
+        .exclude(period__kind="month")
+        .values_list("unit__code", "period__code", "element__code", "category", "value")
+    ):
         values[(unit, period)][f"{element}:{category}" if category else element] = value
     return values
 
@@ -399,3 +404,17 @@ def test_every_grassroots_union_has_a_cultural_record_for_2023_to_2025(demo):
     kinds = [r.unit.enterprise.kind for r in records.filter(unit_id__in=never, year=2025)]
     assert len(never) >= 5
     assert kinds.count(EnterpriseKind.ENTERPRISE) >= 0.9 * len(kinds)
+
+
+def test_a_year_of_situation_reports_and_cases(demo):
+    from tuyengiao.voice.models import Case, CaseStatus, SituationNote
+
+    units = _grassroots()
+    october = Report.objects.filter(dataset__code="BC-THANG-TT", period__code="2026-10")
+    assert 0.85 * len(units) <= october.count() <= len(units)
+    months = Report.objects.filter(dataset__code="BC-THANG-TT").values("period").distinct()
+    assert months.count() == 12
+    assert SituationNote.objects.filter(mood="tense").exists()
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {CaseStatus.RESOLVED, CaseStatus.ESCALATED, CaseStatus.RESOLVING} <= statuses
+    assert Case.objects.count() >= 10
