@@ -186,3 +186,14 @@ def test_a_case_opened_from_a_situation_report(tree, province_officer):
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.report == report and case.source == "report"
+
+
+def test_the_voice_home_counts_cases_escalated_to_the_users_union(case, outsider, province_officer):
+    client = client_for(province_officer)
+    before = client.get(reverse("voice:home")).content.decode()
+    assert "mine=on" not in before
+    services.case_escalate(outsider, case=case, reason="Cần cấp trên", version=1)
+    services.case_escalate(outsider, case=case, reason="Cần LĐLĐ tỉnh", version=2)
+    page = client.get(reverse("voice:home"))
+    assert page.status_code == 200
+    assert "status=escalated&amp;mine=on" in page.content.decode()

@@ -21,7 +21,7 @@ from tuyengiao.activities.models import (
 )
 from tuyengiao.activities.services import ActivityInput
 from tuyengiao.core.dates import today
-from tuyengiao.core.forms import VNDateField
+from tuyengiao.core.forms import VNDateField, blank_choice
 from tuyengiao.orgs.forms import UnitCodeField
 
 FIRST_YEAR = 2023
@@ -33,16 +33,14 @@ def _label(name: str) -> str:
     return str(capfirst(getattr(Activity._meta.get_field(name), "verbose_name", name)))
 
 
-def _blank(label: Any) -> list[tuple[str, Any]]:
-    return [("", label)]
-
-
 class ActivityForm(forms.Form):
     title = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 60}))
-    kind = forms.ChoiceField(choices=_blank(_("— choose —")) + ActivityKind.choices)
-    training_kind = forms.ChoiceField(required=False, choices=_blank("—") + TrainingKind.choices)
-    event_kind = forms.ChoiceField(required=False, choices=_blank("—") + EventKind.choices)
-    event_level = forms.ChoiceField(required=False, choices=_blank("—") + EventLevel.choices)
+    kind = forms.ChoiceField(choices=blank_choice(_("— choose —")) + ActivityKind.choices)
+    training_kind = forms.ChoiceField(
+        required=False, choices=blank_choice("—") + TrainingKind.choices
+    )
+    event_kind = forms.ChoiceField(required=False, choices=blank_choice("—") + EventKind.choices)
+    event_level = forms.ChoiceField(required=False, choices=blank_choice("—") + EventLevel.choices)
     organiser = UnitCodeField(
         help_text=_("The code of the unit that organised it, as shown in the union tree.")
     )
@@ -51,7 +49,7 @@ class ActivityForm(forms.Form):
     topics = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
     task = forms.ChoiceField(required=False)
     campaign = forms.ChoiceField(required=False)
-    venue = forms.ChoiceField(choices=_blank(_("— choose —")) + Venue.choices)
+    venue = forms.ChoiceField(choices=blank_choice(_("— choose —")) + Venue.choices)
     place = forms.CharField(max_length=300, required=False)
     audience = forms.CharField(
         max_length=300, required=False, help_text=_("E.g. workers of the Hoa Lư garment company.")
@@ -84,11 +82,11 @@ class ActivityForm(forms.Form):
         cast(forms.MultipleChoiceField, self.fields["topics"]).choices = [
             (t.code, t.name) for t in selectors.topics()
         ]
-        cast(forms.ChoiceField, self.fields["task"]).choices = _blank(_("— none —")) + [
+        cast(forms.ChoiceField, self.fields["task"]).choices = blank_choice(_("— none —")) + [
             (str(t.pk), f"{t.code} · {t.title[:80]} ({t.plan.code})")
             for t in selectors.tasks_for_choice(user)
         ]
-        cast(forms.ChoiceField, self.fields["campaign"]).choices = _blank(_("— none —")) + [
+        cast(forms.ChoiceField, self.fields["campaign"]).choices = blank_choice(_("— none —")) + [
             (c.code, f"{c.name} ({c.start_date:%d/%m/%Y} – {c.end_date:%d/%m/%Y})")
             for c in selectors.campaigns_for_user(user)[:50]
         ]
@@ -185,13 +183,15 @@ class ActivityFilterForm(forms.Form):
         self.fields["task"].widget.attrs.update(size=8, placeholder="TASK-1")
         self.fields["campaign"].widget.attrs.update(size=12)
         cast(forms.ChoiceField, self.fields["kind"]).choices = (
-            _blank(_("All")) + ActivityKind.choices
+            blank_choice(_("All")) + ActivityKind.choices
         )
-        cast(forms.ChoiceField, self.fields["topic"]).choices = _blank(_("All")) + [
+        cast(forms.ChoiceField, self.fields["topic"]).choices = blank_choice(_("All")) + [
             (t.code, t.name) for t in selectors.topics()
         ]
-        cast(forms.ChoiceField, self.fields["year"]).choices = _blank(_("All")) + year_choices()
-        cast(forms.ChoiceField, self.fields["month"]).choices = _blank(_("All")) + [
+        cast(forms.ChoiceField, self.fields["year"]).choices = (
+            blank_choice(_("All")) + year_choices()
+        )
+        cast(forms.ChoiceField, self.fields["month"]).choices = blank_choice(_("All")) + [
             (str(m), str(m)) for m in range(1, 13)
         ]
 

@@ -9,10 +9,25 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tuyengiao.core.excel import too_large_message
 from tuyengiao.core.xlsx import XLSX
+
+
+def blank_choice(label: Any) -> list[tuple[str, Any]]:
+    """The empty first choice of a select ("— choose —", "All")."""
+    return [("", label)]
+
+
+def posted_version(request: HttpRequest) -> int:
+    """The record's version the page was showing (optimistic locking); -1 if missing or
+    malformed, which no record has, so the service answers with the conflict message."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
 
 
 class DateInput(forms.DateInput):

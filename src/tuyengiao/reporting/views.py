@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuyengiao.accounts.http import acting_user
+from tuyengiao.core.forms import posted_version
 from tuyengiao.core.services import CONFLICT
 from tuyengiao.reporting import report_selectors as selectors
 from tuyengiao.reporting import report_services as services
@@ -24,13 +25,6 @@ from tuyengiao.reporting.forms import DecisionForm
 from tuyengiao.reporting.models import Report
 from tuyengiao.reporting.report_extras import extra_for
 from tuyengiao.reporting.report_form import ReportForm
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
 
 
 def _report_url(report: Report) -> str:
@@ -93,7 +87,7 @@ def report(request: HttpRequest, dataset: str, period: str, code: str) -> HttpRe
         return _render(request, found, ReportForm.for_report(found))
     try:
         stored, checked = services.report_save_draft(
-            user, report=found, typed=request.POST, version=_version(request)
+            user, report=found, typed=request.POST, version=posted_version(request)
         )
         form = ReportForm.for_report(stored, checked)
         services.report_submit(
@@ -125,7 +119,7 @@ def draft(request: HttpRequest, dataset: str, period: str, code: str) -> HttpRes
         return HttpResponseNotAllowed(["POST"])
     try:
         stored, checked = services.report_save_draft(
-            user, report=found, typed=request.POST, version=_version(request)
+            user, report=found, typed=request.POST, version=posted_version(request)
         )
     except ValidationError as error:
         conflict = getattr(error, "code", None) == CONFLICT
@@ -164,7 +158,7 @@ def decide(request: HttpRequest, dataset: str, period: str, code: str) -> HttpRe
     service, text_field, done = DECISIONS[action]
     extra = {text_field: request.POST.get("text", "")} if text_field else {}
     try:
-        service(user, report=found, version=_version(request), **extra)
+        service(user, report=found, version=posted_version(request), **extra)
     except ValidationError as error:
         form = DecisionForm(request.POST)
         form.is_valid()

@@ -12,7 +12,8 @@ from tuyengiao.accounts.models import User
 from tuyengiao.core.text import search_terms
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import OrgUnit
-from tuyengiao.voice.models import OPEN_STATES, Case, CaseAction
+from tuyengiao.reporting.models import Report
+from tuyengiao.voice.models import OPEN_STATES, SITUATION_FORM, Case, CaseAction
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,26 @@ def cases_for_user(user: User, filters: CaseFilter = CaseFilter()) -> QuerySet[C
     for term in search_terms(filters.query):
         cases = cases.filter(search_key__contains=term)
     return cases.order_by("-started_on", "-id")
+
+
+def unit_by_code(code: str) -> OrgUnit | None:
+    """The unit a list is filtered by (its cases are still those of the user's scope)."""
+    return OrgUnit.objects.filter(code=code.strip().upper()).first() if code.strip() else None
+
+
+def source_report_for_user(user: User, report_id: str) -> Report | None:
+    """The situation report a case is opened from, if there is one and the user may read it
+    (403 otherwise)."""
+    if not report_id.isdigit():
+        return None
+    report = (
+        Report.objects.select_related("unit", "dataset", "period")
+        .filter(pk=int(report_id), dataset__code=SITUATION_FORM)
+        .first()
+    )
+    if report is not None:
+        access.require(access.can_read(user, report.unit))
+    return report
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.core.forms import VNDateField
+from tuyengiao.core.forms import VNDateField, blank_choice
 from tuyengiao.orgs.forms import UnitCodeField
 from tuyengiao.voice.case_services import CaseInput
 from tuyengiao.voice.models import RECORDED_ACTIONS, TEXT_LIMIT, CaseStatus, IssueKind, Mood
-
-
-def _blank(label: Any = "---------") -> list[tuple[str, Any]]:
-    return [("", label)]
 
 
 class SituationNoteForm(forms.Form):
@@ -45,7 +41,9 @@ class CaseForm(forms.Form):
         label=_("Grassroots union (code)"),
         help_text=_("The union of the enterprise where the issue is."),
     )
-    kind = forms.ChoiceField(label=_("Kind of issue"), choices=_blank() + IssueKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of issue"), choices=blank_choice(_("— choose —")) + IssueKind.choices
+    )
     title = forms.CharField(
         label=_("Title"), max_length=300, widget=forms.TextInput(attrs={"size": 60})
     )
@@ -87,7 +85,7 @@ class CaseEditForm(CaseForm):
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What was done"),
-        choices=_blank() + [(k.value, k.label) for k in RECORDED_ACTIONS],
+        choices=blank_choice(_("— choose —")) + [(k.value, k.label) for k in RECORDED_ACTIONS],
     )
     done_on = VNDateField(label=_("Date"))
     text = forms.CharField(
@@ -121,7 +119,7 @@ class CaseFilterForm(forms.Form):
         choices=[("", _("All")), ("active", _("Not yet resolved")), *CaseStatus.choices],
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=_blank(_("All")) + IssueKind.choices
+        label=_("Kind"), required=False, choices=blank_choice(_("All")) + IssueKind.choices
     )
     unit = forms.CharField(label=_("Unit code"), required=False, max_length=32)
     mine = forms.BooleanField(label=_("In my union's hands"), required=False)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuyengiao.accounts.http import acting_user
-from tuyengiao.core.forms import add_service_errors
+from tuyengiao.core.forms import add_service_errors, posted_version
 from tuyengiao.voice import problem_selectors as selectors
 from tuyengiao.voice import problem_services as services
 from tuyengiao.voice.models import Problem
@@ -31,13 +31,6 @@ from tuyengiao.voice.problem_forms import (
     ProblemFilterForm,
     ProblemForm,
 )
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
 
 
 @login_required
@@ -124,7 +117,7 @@ def problem_edit(request: HttpRequest, problem_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.problem_update(
-                user, problem=problem, data=form.data_input(), version=_version(request)
+                user, problem=problem, data=form.data_input(), version=posted_version(request)
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -154,7 +147,7 @@ def _step(
         raise PermissionDenied(_("Only the provincial department answers this problem."))
     if form.is_valid():
         try:
-            write(user, page.problem, form.cleaned_data, _version(request))
+            write(user, page.problem, form.cleaned_data, posted_version(request))
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.accounts.models import User
-from tuyengiao.core.forms import add_service_errors
+from tuyengiao.core.forms import add_service_errors, posted_version
 from tuyengiao.voice import question_selectors as selectors
 from tuyengiao.voice import question_services as services
 from tuyengiao.voice.models import Question, QuestionStatus
@@ -157,13 +157,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
-
-
 def _manage(
     request: HttpRequest, user: User, question: Question, status: int = 200, **forms: Form
 ) -> HttpResponse:
@@ -217,7 +210,7 @@ def _step(
         raise PermissionDenied(_("Your role can read questions but not answer them."))
     if form.is_valid():
         try:
-            write(user, question, form.cleaned_data, _version(request))
+            write(user, question, form.cleaned_data, posted_version(request))
         except ValidationError as error:
             add_service_errors(form, error)
         else:

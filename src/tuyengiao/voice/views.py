@@ -23,7 +23,6 @@ from tuyengiao.voice.models import CaseStatus
 def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     dataset = selectors.situation_form()
-    cases = case_selectors.cases_for_user(user)
     mine = user.scope_unit
     return render(
         request,
@@ -35,7 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "active": case_selectors.cases_for_user(
                 user, case_selectors.CaseFilter(status="active")
             ).count(),
-            "escalated_here": cases.filter(handled_by=mine, status=CaseStatus.ESCALATED).count()
+            "escalated_here": case_selectors.cases_for_user(
+                user, case_selectors.CaseFilter(status=CaseStatus.ESCALATED, handled_by=mine)
+            ).count()
             if mine
             else 0,
         },

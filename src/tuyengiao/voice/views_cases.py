@@ -20,10 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.core.dates import today
-from tuyengiao.core.forms import add_service_errors
-from tuyengiao.orgs import access
-from tuyengiao.orgs.models import OrgUnit
-from tuyengiao.reporting.models import Report
+from tuyengiao.core.forms import add_service_errors, posted_version
 from tuyengiao.voice import case_selectors as selectors
 from tuyengiao.voice import case_services as services
 from tuyengiao.voice.forms import (
@@ -34,14 +31,7 @@ from tuyengiao.voice.forms import (
     ReasonForm,
     ResolveForm,
 )
-from tuyengiao.voice.models import SITUATION_FORM, Case
-
-
-def _version(request: HttpRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return -1
+from tuyengiao.voice.models import Case
 
 
 @login_required
@@ -50,7 +40,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     form = CaseFilterForm(request.GET)
     values = form.values()
-    unit = OrgUnit.objects.filter(code=str(values.get("unit", "")).strip().upper()).first()
+    unit = selectors.unit_by_code(str(values.get("unit", "")))
     filters = selectors.CaseFilter(
         query=values.get("q", ""),
         status=values.get("status", ""),
@@ -67,29 +57,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _source_report(request: HttpRequest, user: Any) -> Report | None:
-    """The situation report a case is opened from (?report=ID), if the user may read it."""
-    report_id = request.GET.get("report") or request.POST.get("report")
-    if not report_id or not str(report_id).isdigit():
-        return None
-    report = (
-        Report.objects.select_related("unit", "dataset", "period")
-        .filter(pk=int(report_id), dataset__code=SITUATION_FORM)
-        .first()
-    )
-    if report is None:
-        return None
-    access.require(access.can_read(user, report.unit))
-    return report
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     if not user.can_edit:
         raise PermissionDenied(_("Your role can read cases but not open them."))
-    report = _source_report(request, user)
+    report = selectors.source_report_for_user(
+        user, request.GET.get("report") or request.POST.get("report", "")
+    )
     initial = {
         "unit": report.unit.code if report else request.GET.get("unit", ""),
         "started_on": report.period.start if report else today(),
@@ -148,7 +124,9 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     form = CaseEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(user, case=case, data=form.data_input(), version=_version(request))
+            services.case_update(
+                user, case=case, data=form.data_input(), version=posted_version(request)
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -171,7 +149,7 @@ def _step(
     page = selectors.case_page(user, case_id)
     if form.is_valid():
         try:
-            write(user, page.case, form.cleaned_data, _version(request))
+            write(user, page.case, form.cleaned_data, posted_version(request))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
