@@ -20,12 +20,18 @@ from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
 from tuyengiao.reviews.models import DocumentState, ReviewDocument
 from tuyengiao.reviews.services import ReviewInput, review_save
+from tuyengiao.voice import question_services
+from tuyengiao.voice.case_services import CaseInput, case_open
+from tuyengiao.voice.problem_services import ProblemInput, problem_report
 from tuyengiao.web.reference import load_reference
 
 OTHER_BRANCH_NAMES = ["GD-001", "Trường THPT Hoa Lư A", "Lê Thị Hồng"]
 # Object pages are named by their URL keyword; the values are objects of the other branch.
 # Bound to the uploader's own session and file; its refusal is tested in tests/orgs/test_excel.py.
 SESSION_BOUND = {"orgs_io:preview", "reports_excel:preview", "activities_cultural:excel_preview"}
+# Public by design: read by the sender's secret reference code, or published for everyone; the
+# privacy of unpublished questions is tested in tests/voice/test_questions.py.
+PUBLIC = {"questions:sent", "questions:private", "questions:public"}
 
 
 def _patterns(resolver: URLResolver, namespace: str = "") -> list[tuple[str, URLPattern]]:
@@ -93,6 +99,7 @@ def other_branch(tree, grassroots_officer):
     )
     drafted = ReviewDocument.objects.create(review=review, state=DocumentState.DONE)
     return {
+        **_voice(tree),
         "": {
             "code": "GD-001",
             "person_id": person.pk,
@@ -109,7 +116,35 @@ def other_branch(tree, grassroots_officer):
             "year": 2026,
             "document_id": drafted.pk,
             "fmt": "docx",
+            "number": review.revisions.get().number,
         },
+    }
+
+
+def _voice(tree) -> dict[str, dict[str, object]]:
+    """A case, a problem and a question of the education branch."""
+    case = case_open(
+        None,
+        unit=tree.school_a,
+        data=CaseInput(
+            kind="wages", title="Trường THPT Hoa Lư A chậm lương", workers_affected=3,
+            started_on=dt.date(2026, 10, 1),
+        ),
+    )  # fmt: skip
+    problem = problem_report(
+        None, unit=tree.school_a, data=ProblemInput(title="Trường THPT Hoa Lư A", text="Khó")
+    )
+    question = question_services.question_ask(
+        data=question_services.QuestionInput(
+            unit_code="GD", topic="labour", text="Lê Thị Hồng hỏi về lương"
+        ),
+        sender=question_services.sender_key("192.0.2.9"),
+        limit=False,
+    )
+    return {
+        "voice": {"case_id": case.pk},
+        "problems": {"problem_id": problem.pk},
+        "questions": {"question_id": question.pk},
     }
 
 
@@ -118,7 +153,8 @@ def _objects(other_branch: dict[str, dict[str, object]], name: str) -> dict[str,
 
 
 @pytest.mark.parametrize(
-    "name", [n for n, p in _web_patterns() if _keywords(p) and n not in SESSION_BOUND]
+    "name",
+    [n for n, p in _web_patterns() if _keywords(p) and n not in SESSION_BOUND | PUBLIC],
 )
 def test_outsider_is_refused_every_object_page(name, other_branch, outsider):
     pattern = dict(_web_patterns())[name]

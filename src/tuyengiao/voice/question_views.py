@@ -112,6 +112,8 @@ def sent(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     """The FAQ's "read my answer" box: to the page of the code typed, if it is one."""
+    if "code" not in request.GET:  # the box itself, before anything was typed
+        return render(request, "voice/questions/lookup.html", {"code_form": CodeForm()})
     form = CodeForm(request.GET)
     if form.is_valid():
         question_id = selectors.question_id_from_code(form.cleaned_data["code"])
