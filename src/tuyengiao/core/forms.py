@@ -55,6 +55,13 @@ def add_service_errors(
         form.add_error(name if name in form.fields else None, errors)
 
 
+class FilterForm(forms.Form):
+    """A list's filters, read from the query string; bad values are ignored."""
+
+    def values(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}
+
+
 class AsOfForm(forms.Form):
     """The "as of" date of tree pages; an empty or bad date means today."""
 

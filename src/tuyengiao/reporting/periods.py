@@ -33,6 +33,11 @@ def _month_start(year: int, month: int) -> dt.date:
     return dt.date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
 
 
+def months_before(day: dt.date, count: int) -> dt.date:
+    """The first day of the month `count` months before the month of `day` (0: its own)."""
+    return _month_start(day.year, day.month - count)
+
+
 def bounds(code: str) -> Bounds | None:
     """The kind and dates of a period code, or None if the code is not one."""
     code = code.strip().upper()

@@ -33,7 +33,8 @@ class ReportExtra(Protocol):
         ...
 
     def submitted(self, actor: User, report: Report) -> None:
-        """After the figures were written, in the same transaction (derived figures)."""
+        """After the figures were written and the report marked submitted, in the same
+        transaction (derived figures, the early-warning signals)."""
         ...
 
 

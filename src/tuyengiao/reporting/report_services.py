@@ -121,8 +121,6 @@ def report_submit(actor: User, *, report: Report, version: int, confirmed: bool 
     if extra is not None:
         extra.check(stored)
     _write_figures(actor, stored, confirmed)
-    if extra is not None:
-        extra.submitted(actor, stored)
     before = stored.status
     _save(
         stored,
@@ -132,6 +130,8 @@ def report_submit(actor: User, *, report: Report, version: int, confirmed: bool 
         submitted_at=timezone.now(),
         submitted_by=actor,
     )
+    if extra is not None:  # after the status: what it derives reads the report as submitted
+        extra.submitted(actor, stored)
     audit_record(
         actor,
         action="report.submit",
@@ -178,10 +178,6 @@ def report_values_submit(
     before = stored.status
     stored.draft = draft
     _write_figures(actor, stored, confirmed)
-    # The extra fields are typed on the page only; what they derive follows the submission.
-    extra = extra_for(dataset)
-    if extra is not None:
-        extra.submitted(actor, stored)
     _save(
         stored,
         actor,
@@ -190,6 +186,10 @@ def report_values_submit(
         submitted_at=timezone.now(),
         submitted_by=actor,
     )
+    # The extra fields are typed on the page only; what they derive follows the submission.
+    extra = extra_for(dataset)
+    if extra is not None:
+        extra.submitted(actor, stored)
     audit_record(
         actor,
         action="report.submit",

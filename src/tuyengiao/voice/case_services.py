@@ -21,6 +21,7 @@ from tuyengiao.core.text import clean, clean_block, search_key
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import OrgUnit, UnitKind
 from tuyengiao.reporting.models import Report
+from tuyengiao.voice import hotspots
 from tuyengiao.voice.models import (
     RECORDED_ACTIONS,
     SITUATION_FORM,
@@ -127,6 +128,7 @@ def case_open(
     )
     case.search_key = _search_key(case)
     case.save()
+    hotspots.refresh([unit.pk])
     _record(actor, case, ActionKind.OPENED, on=today())
     audit_record(actor, action="case.open", obj=case, unit=unit, after=snapshot(case, EDITABLE))
     return case
@@ -151,6 +153,7 @@ def _bump(actor: User | None, case: Case, action: str, before: dict[str, object]
     case.version += 1
     case.search_key = _search_key(case)
     case.save()
+    hotspots.refresh([case.unit_id])
     fields = sorted(before)
     audit_record(
         actor, action=action, obj=case, unit=case.unit, before=before, after=snapshot(case, fields)

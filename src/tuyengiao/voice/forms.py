@@ -7,10 +7,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuyengiao.core.forms import VNDateField, blank_choice
+from tuyengiao.core.forms import FilterForm, VNDateField, blank_choice
 from tuyengiao.orgs.forms import UnitCodeField
 from tuyengiao.voice.case_services import CaseInput
-from tuyengiao.voice.models import RECORDED_ACTIONS, TEXT_LIMIT, CaseStatus, IssueKind, Mood
+from tuyengiao.voice.hotspot_services import ThresholdsInput
+from tuyengiao.voice.models import (
+    RECORDED_ACTIONS,
+    TEXT_LIMIT,
+    CaseStatus,
+    IssueKind,
+    Mood,
+    WarningThresholds,
+)
 
 
 class SituationNoteForm(forms.Form):
@@ -109,7 +117,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(FilterForm):
     """The list's filters; bad values are ignored."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -131,5 +139,26 @@ class CaseFilterForm(forms.Form):
         )
         self.fields["unit"].widget.attrs.update(size=10)
 
-    def values(self) -> dict[str, Any]:
-        return self.cleaned_data if self.is_valid() else {}
+
+class HotspotFilterForm(FilterForm):
+    unit = forms.CharField(label=_("Unit (code)"), max_length=32, required=False)
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    min_score = forms.IntegerField(
+        label=_("Signals at least"), min_value=1, max_value=8, required=False
+    )
+
+
+class ThresholdsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = WarningThresholds
+        fields = [
+            "report_months",
+            "tense_months",
+            "arrears_workers",
+            "arrears_rise",
+            "open_cases",
+            "case_workers",
+        ]
+
+    def data_input(self) -> ThresholdsInput:
+        return ThresholdsInput(**{name: self.cleaned_data[name] for name in self.Meta.fields})

@@ -10,6 +10,7 @@ what a form cannot hold: the workers' mood and what they think and ask for."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -283,3 +284,90 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# Early warning. The situation report's figures the hotspot list reads.
+TENSE_ELEMENT = "mood_tense"
+WAGE_ARREARS_ELEMENT = "wage_arrears_workers"
+INSURANCE_ARREARS_ELEMENT = "insurance_arrears_workers"
+TENSE_WINDOW = 3  # tense months are counted over the three months ending at the latest report
+
+
+class Hotspot(models.Model):
+    """The signals of trouble at one grassroots union, rewritten in the same transaction as every
+    write that changes them (a situation report submitted, a case opened or changed), so the
+    early-warning list reads one small table rather than a year of reports. Which signals count
+    is decided when the list is read, with the thresholds then in force; a union with no signal
+    at all has no row."""
+
+    unit = models.OneToOneField(
+        "orgs.OrgUnit", on_delete=models.CASCADE, primary_key=True, related_name="hotspot"
+    )
+    month = models.DateField(null=True, blank=True)  # of its latest situation report
+    tense_months = models.PositiveSmallIntegerField(default=0)
+    wage_workers = models.PositiveIntegerField(default=0)
+    wage_workers_before = models.PositiveIntegerField(default=0)  # the month before `month`
+    insurance_workers = models.PositiveIntegerField(default=0)
+    insurance_workers_before = models.PositiveIntegerField(default=0)
+    open_cases = models.PositiveIntegerField(default=0)
+    escalated_cases = models.PositiveIntegerField(default=0)
+    case_workers = models.PositiveIntegerField(default=0)  # affected by its open cases
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hotspot")
+        verbose_name_plural = _("hotspots")
+
+    def __str__(self) -> str:
+        return str(self.unit_id)
+
+
+class WarningThresholds(models.Model):
+    """When a signal counts in the early-warning list: set by a provincial (or the national)
+    federation for every union under it; without a setting, the defaults below apply."""
+
+    unit = models.OneToOneField(
+        "orgs.OrgUnit", on_delete=models.CASCADE, related_name="warning_thresholds"
+    )
+    report_months = models.PositiveSmallIntegerField(
+        _("reports older than this many months no longer count"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    tense_months = models.PositiveSmallIntegerField(
+        _("tense mood in at least this many of the last three months"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(TENSE_WINDOW)],
+    )
+    arrears_workers = models.PositiveIntegerField(
+        _("workers owed wages or insurance: at least"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+    )
+    arrears_rise = models.PositiveIntegerField(
+        _("rise in workers owed since the month before: at least"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+    )
+    open_cases = models.PositiveSmallIntegerField(
+        _("open cases: at least"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    case_workers = models.PositiveIntegerField(
+        _("workers affected by open cases: at least"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("warning thresholds")
+        verbose_name_plural = _("warning thresholds")
+
+    def __str__(self) -> str:
+        return str(self.unit_id)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.forms import FilterForm
 from tuyengiao.orgs.forms import UnitCodeField
 from tuyengiao.voice.models import TEXT_LIMIT, ProblemStatus
 from tuyengiao.voice.problem_services import FORWARD_LIMIT, TITLE_LIMIT, ProblemInput
@@ -70,7 +71,7 @@ class ForwardForm(forms.Form):
     )
 
 
-class ProblemFilterForm(forms.Form):
+class ProblemFilterForm(FilterForm):
     """The list's filters; bad values are ignored."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -81,6 +82,3 @@ class ProblemFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(type="search", placeholder=_("title, text, unit"))
-
-    def values(self) -> dict[str, Any]:
-        return self.cleaned_data if self.is_valid() else {}

@@ -10,6 +10,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from tuyengiao.core.forms import FilterForm
 from tuyengiao.orgs.models import OrgUnit, UnitKind
 from tuyengiao.voice.models import TEXT_LIMIT, QuestionStatus, QuestionTopic
 from tuyengiao.voice.question_services import (
@@ -157,7 +158,7 @@ def _all(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", _("All")), *choices]
 
 
-class FaqFilterForm(forms.Form):
+class FaqFilterForm(FilterForm):
     """The FAQ's search; bad values are ignored."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -168,9 +169,6 @@ class FaqFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update(
             type="search", placeholder=_("e.g. bao hiem that nghiep")
         )
-
-    def values(self) -> dict[str, Any]:
-        return self.cleaned_data if self.is_valid() else {}
 
 
 class CodeForm(forms.Form):
@@ -183,7 +181,7 @@ class CodeForm(forms.Form):
         )
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(FilterForm):
     """The inbox's filters; bad values are ignored."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -202,9 +200,8 @@ class InboxFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update(type="search", placeholder=_("words of the question"))
 
     def values(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        return {**self.cleaned_data, "unit": self.units.get(self.cleaned_data["unit"])}
+        found = super().values()
+        return {**found, "unit": self.units.get(found["unit"])} if found else {}
 
 
 class AnswerForm(forms.Form):

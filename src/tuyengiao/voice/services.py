@@ -15,6 +15,7 @@ from tuyengiao.core.services import audit_record
 from tuyengiao.core.text import clean_block, search_key
 from tuyengiao.reporting import derived
 from tuyengiao.reporting.models import Report
+from tuyengiao.voice import hotspots
 from tuyengiao.voice.figures import MOOD_ELEMENTS
 from tuyengiao.voice.models import TEXT_LIMIT, Mood, SituationNote
 
@@ -81,6 +82,7 @@ def situation_note_check(report: Report) -> None:
 def situation_submitted(actor: User | None, report: Report) -> None:
     """The mood counted for the report's period, and the note's audit beside the report's."""
     derived.refresh_many(MOOD_ELEMENTS.values(), unit=report.unit, days=[report.period.start])
+    hotspots.refresh([report.unit_id])
     note = SituationNote.objects.filter(report=report).first()
     if note is not None:
         audit_record(

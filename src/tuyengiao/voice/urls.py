@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from tuyengiao.voice import views, views_cases
+from tuyengiao.voice import views, views_cases, views_hotspots
 
 app_name = "voice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("situation/", views.situation, name="situation"),
+    path("hotspots/", views_hotspots.hotspot_list, name="hotspots"),
+    path("hotspots/<str:code>/thresholds/", views_hotspots.thresholds, name="thresholds"),
     path("cases/", views_cases.case_list, name="cases"),
     path("cases/new/", views_cases.case_new, name="case_new"),
     path("cases/<int:case_id>/", views_cases.case_detail, name="case"),

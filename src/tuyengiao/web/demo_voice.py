@@ -24,7 +24,7 @@ from tuyengiao.core.text import search_key
 from tuyengiao.orgs.models import OrgUnit, UnitKind
 from tuyengiao.reporting.models import DataElement, DataSet, Period, Report, ReportStatus
 from tuyengiao.reporting.services import period_get, values_write_many
-from tuyengiao.voice import case_services
+from tuyengiao.voice import case_services, hotspots
 from tuyengiao.voice.demo_problems import load_problems
 from tuyengiao.voice.demo_questions import load_questions
 from tuyengiao.voice.figures import MOOD_ELEMENTS
@@ -482,6 +482,7 @@ def load_voice() -> tuple[int, int]:
         candidates = by_trade.get(spec.trade, [])
         if len(candidates) > spec.nth and spec.started <= now:
             _case(admin, candidates[spec.nth], spec)
+    hotspots.rebuild()  # the reports were written in bulk, past the services that keep it
     load_problems()
     load_questions()
     return reports, Case.objects.count()
