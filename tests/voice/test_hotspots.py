@@ -12,32 +12,12 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from tests.conftest import client_for
+from tests.voice.conftest import open_case, submit_situation
 from tuyengiao.voice import case_services, hotspots
 from tuyengiao.voice.hotspot_selectors import HotspotFilter, hotspots_under
-from tuyengiao.voice.models import SITUATION_FORM, Hotspot, WarningThresholds
+from tuyengiao.voice.models import Hotspot, WarningThresholds
 
 pytestmark = pytest.mark.usefixtures("forms")
-
-
-def _submit(client, code, period, mood="stable", **figures):
-    url = reverse(
-        "reports:report", kwargs={"dataset": SITUATION_FORM, "period": period, "code": code}
-    )
-    data = {"version": "0", "situation_workforce": "1200", "situation_members": "1000"}
-    data |= {"mood": mood, **{name: str(value) for name, value in figures.items()}}
-    response = client.post(url, data)
-    assert response.status_code == 302, response.content.decode()[:3000]
-
-
-def _case(unit, workers=500):
-    return case_services.case_open(
-        None,
-        unit=unit,
-        data=case_services.CaseInput(
-            kind="wages", title="Chậm trả lương tháng 9, tháng 10", workers_affected=workers,
-            started_on=dt.date(2026, 10, 20),
-        ),
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -45,13 +25,12 @@ def signals(tree, admin_user):
     """The garment company in trouble (tense, wages owed and rising, a case), a school owing
     insurance to a dozen teachers, the other school calm."""
     client = client_for(admin_user)
-    _submit(client, "YK-001", "2026-08", "tense")
-    _submit(client, "YK-001", "2026-09", "concerned", wage_arrears_workers=40)
-    _submit(client, "YK-001", "2026-10", "tense", wage_arrears_workers=300)
-    _submit(client, "GD-001", "2026-10", insurance_arrears_workers=12)
-    _submit(client, "GD-002", "2026-10")
-    case = _case(tree.garment)
-    return case
+    submit_situation(client, "YK-001", "2026-08", "tense")
+    submit_situation(client, "YK-001", "2026-09", "concerned", wage_arrears_workers=40)
+    submit_situation(client, "YK-001", "2026-10", "tense", wage_arrears_workers=300)
+    submit_situation(client, "GD-001", "2026-10", insurance_arrears_workers=12)
+    submit_situation(client, "GD-002", "2026-10")
+    return open_case(tree.garment)
 
 
 def _stored() -> dict[int, dict[str, object]]:
