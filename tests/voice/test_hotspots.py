@@ -5,9 +5,11 @@ the one viewed, and only those who watch a province or the country set the thres
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
@@ -146,3 +148,21 @@ def test_outside_the_scope_nothing_is_seen_or_set(tree, signals, outsider, upper
     mine = reverse("voice:thresholds", kwargs={"code": "GD"})  # not a level that sets them
     assert sector.get(mine).status_code == 403
     assert not WarningThresholds.objects.exists()
+
+
+def test_the_command_finds_and_mends_signals_written_past_the_services(tree, signals):
+    Hotspot.objects.filter(unit=tree.garment).update(wage_workers=1)  # e.g. a hand-made fix
+    with pytest.raises(CommandError, match="1 union"):
+        call_command("hotspots", "check", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("hotspots", "rebuild", stdout=out)
+    assert "rebuilt: 2 unions" in out.getvalue()
+    assert Hotspot.objects.get(unit=tree.garment).wage_workers == 300
+    call_command("hotspots", "check", stdout=out)
+    assert "match" in out.getvalue()
+
+
+def test_the_voice_home_counts_the_hotspots(tree, signals, province_officer):
+    html = client_for(province_officer).get(reverse("voice:home")).content.decode()
+    assert '2</a> <span class="muted">công đoàn có dấu hiệu bất ổn' in html
+    assert "1 trong số đó có từ 3 dấu hiệu" in html

@@ -271,3 +271,9 @@ def lines(rows: list[Any], start: int, on: dt.date) -> list[HotspotLine]:
         )
         for index, row in enumerate(rows)
     ]
+
+
+def hotspot_counts(unit: OrgUnit) -> tuple[int, int]:
+    """How many hotspots are under `unit`, and how many of them high-priority (the home page)."""
+    rows = hotspots_under(unit).rows.order_by()
+    return rows.count(), rows.filter(score__gte=HIGH_SCORE).count()

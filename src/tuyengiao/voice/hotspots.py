@@ -143,10 +143,28 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield chunk
 
 
+def _grassroots_chunks() -> Iterator[list[int]]:
+    grassroots = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("pk")
+    return _chunks(grassroots.values_list("pk", flat=True).iterator(chunk_size=_CHUNK))
+
+
 def rebuild() -> int:
     """Derive every grassroots union's signals again; returns how many have some."""
-    grassroots = OrgUnit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("pk")
-    for chunk in _chunks(grassroots.values_list("pk", flat=True).iterator(chunk_size=_CHUNK)):
+    for chunk in _grassroots_chunks():
         with transaction.atomic():
             _store(chunk, signals(chunk))
     return Hotspot.objects.count()
+
+
+def stale() -> list[int]:
+    """The unions whose stored signals differ from what their sources say now (none, unless
+    figures were written past the services: a restored backup, a hand-made correction)."""
+    found = []
+    for chunk in _grassroots_chunks():
+        derived = {unit: entry for unit, entry in signals(chunk).items() if entry.any()}
+        stored = {
+            row.pk: Signals(**{item.name: getattr(row, item.name) for item in fields(Signals)})
+            for row in Hotspot.objects.filter(unit_id__in=chunk)
+        }
+        found += [unit for unit in chunk if derived.get(unit) != stored.get(unit)]
+    return found

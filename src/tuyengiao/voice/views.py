@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.orgs.models import UnitKind
-from tuyengiao.orgs.selectors import default_unit_code
-from tuyengiao.voice import case_selectors, selectors
+from tuyengiao.orgs.selectors import default_unit_code, unit_for_user
+from tuyengiao.voice import case_selectors, hotspot_selectors, selectors
 from tuyengiao.voice.models import CaseStatus
 
 
@@ -24,6 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     dataset = selectors.situation_form()
     mine = user.scope_unit
+    watched = default_unit_code(user)  # empty before any tree is loaded
+    hotspots, high = (
+        hotspot_selectors.hotspot_counts(unit_for_user(user, watched)) if watched else (0, 0)
+    )
     return render(
         request,
         "voice/home.html",
@@ -39,6 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
             ).count()
             if mine
             else 0,
+            "hotspots": hotspots,
+            "high": high,
+            "high_score": hotspot_selectors.HIGH_SCORE,
         },
     )
 
