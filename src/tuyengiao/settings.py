@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tuyengiao.reporting",
     "tuyengiao.activities",
     "tuyengiao.voice",
+    "tuyengiao.media",
     "tuyengiao.reviews",
     "tuyengiao.web",
 ]
