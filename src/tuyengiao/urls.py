@@ -27,6 +27,7 @@ urlpatterns = [
     path("hoi-dap/", include(("tuyengiao.voice.urls_questions", "questions"))),
     path("voice/problems/", include(("tuyengiao.voice.urls_problems", "problems"))),
     path("voice/", include("tuyengiao.voice.urls")),
+    path("media/", include("tuyengiao.media.urls")),
     path("reviews/", include("tuyengiao.reviews.urls")),
     path("outbox/", include("tuyengiao.core.urls")),
     path("api/v1/", api.urls),

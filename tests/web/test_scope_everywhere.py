@@ -15,6 +15,7 @@ from tests.conftest import client_for
 from tuyengiao.activities.campaign_services import campaign_create
 from tuyengiao.activities.models import ActivityFile
 from tuyengiao.activities.services import activity_create
+from tuyengiao.media.news_services import NewsInput, news_record
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
@@ -122,7 +123,7 @@ def other_branch(tree, grassroots_officer):
 
 
 def _voice(tree) -> dict[str, dict[str, object]]:
-    """A case, a problem and a question of the education branch."""
+    """A case, a problem, a question and a news item of the education branch."""
     case = case_open(
         None,
         unit=tree.school_a,
@@ -141,7 +142,16 @@ def _voice(tree) -> dict[str, dict[str, object]]:
         sender=question_services.sender_key("192.0.2.9"),
         limit=False,
     )
+    news = news_record(
+        None,
+        unit=tree.school_a,
+        data=NewsInput(
+            channel="facebook", title="Trường THPT Hoa Lư A đưa tin", kind="news",
+            published_on=dt.date(2026, 10, 1),
+        ),
+    )  # fmt: skip
     return {
+        "media": {"post_id": news.pk},
         "voice": {"case_id": case.pk},
         "problems": {"problem_id": problem.pk},
         "questions": {"question_id": question.pk},

@@ -6,3 +6,9 @@ class MediaConfig(AppConfig):
     name = "tuyengiao.media"
     label = "media"
     verbose_name = _("Media and online information")
+
+    def ready(self) -> None:
+        # The news published, counted for the indicators engine.
+        from tuyengiao.media import figures
+
+        figures.register_all()
