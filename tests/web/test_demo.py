@@ -418,3 +418,12 @@ def test_a_year_of_situation_reports_and_cases(demo):
     statuses = set(Case.objects.values_list("status", flat=True))
     assert {CaseStatus.RESOLVED, CaseStatus.ESCALATED, CaseStatus.RESOLVING} <= statuses
     assert Case.objects.count() >= 10
+    from tuyengiao.voice import hotspots
+    from tuyengiao.voice.hotspot_selectors import hotspots_under
+
+    assert hotspots.stale() == []  # the bulk load ended with a rebuild
+    with time_machine.travel("2026-11-15 09:00 +07:00"):  # October's reports still count
+        ranked = list(hotspots_under(OrgUnit.objects.get(code="NB")).rows[:20])
+    garment = [u for u in units if u.enterprise and u.enterprise.sector == "Dệt may"][0]
+    assert ranked[0].unit == garment and ranked[0].score >= 5  # arrears rising into a stoppage
+    assert len(ranked) >= 5  # a few others owe insurance or have cases
