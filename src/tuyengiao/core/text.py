@@ -95,9 +95,7 @@ def compose(text: str) -> str:
 # ("hoà", "khoẻ", "thuỷ"). Only these three endings differ: with a final consonant or vowel
 # ("hoàng", "toán", "ngoài", "khuỷu", "huỳnh") both put it on the second, and after "q" the "u"
 # belongs to the consonant ("quý", "quỹ" keep theirs).
-_SECOND_VOWEL_TONED = re.compile(
-    r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W_])"
-)
+_SECOND_VOWEL_TONED = re.compile(r"(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W_])")
 
 
 def _tone_on_first(match: re.Match[str]) -> str:

@@ -355,7 +355,9 @@ class NearDuplicateIndex(Generic[K]):
     the model of the database lookup (band IN (…), then is_near on the candidates)."""
 
     def __init__(self) -> None:
-        self._buckets: dict[int, list[K]] = {}
+        # A band's keys: one key alone (most bands, and a million sketches make 16 million
+        # bands), or a list of them once a second one shares it.
+        self._buckets: dict[int, K | list[K]] = {}
         self._fingerprints: dict[K, int] = {}  # unsigned, for int.bit_count
 
     def __len__(self) -> int:
@@ -363,20 +365,27 @@ class NearDuplicateIndex(Generic[K]):
 
     def add(self, key: K, found: Sketch) -> None:
         self._fingerprints[key] = found.fingerprint & _MASK
+        buckets = self._buckets
         for band in found.bands:
-            bucket = self._buckets.get(band)
-            if bucket is None:
-                self._buckets[band] = [key]
-            else:
+            bucket = buckets.setdefault(band, key)
+            if bucket is key:
+                continue
+            if isinstance(bucket, list):
                 bucket.append(key)
+            else:
+                buckets[band] = [bucket, key]
 
     def candidates(self, found: Sketch) -> set[K]:
         """Keys sharing at least one band with the sketch."""
         keys: set[K] = set()
         for band in found.bands:
             bucket = self._buckets.get(band)
-            if bucket is not None:
+            if bucket is None:
+                continue
+            if isinstance(bucket, list):
                 keys.update(bucket)
+            else:
+                keys.add(bucket)
         return keys
 
     def near(self, found: Sketch) -> list[K]:
