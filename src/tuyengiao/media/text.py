@@ -14,7 +14,8 @@ by mistake. `normalise` gives the one form everything downstream works on:
   (core.text.modern_tone_marks), upper case too;
 - line breaks kept (one kind, at most one blank line between paragraphs), every other run of
   whitespace — tabs, NBSP, the Unicode spaces — one space; zero-width characters, soft
-  hyphens, bidirectional controls and control characters removed;
+  hyphens, bidirectional controls and control characters removed (they hide words from
+  matching: "lư\u200bơng"; the price is that emoji joined by U+200D show as their parts);
 - at most MAX_CHARS characters: longer texts are cut at a space and flagged `truncated`.
 
 Highlights and fingerprints are computed on this text, and the offsets of highlights refer to
