@@ -79,3 +79,28 @@ class NewsPost(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The monitoring of online information has its own module; Django finds its models here.
+from tuyengiao.media.models_monitoring import (  # noqa: E402
+    ClassifierModel,
+    Item,
+    ItemBand,
+    ItemCase,
+    ItemCaseStep,
+    Label,
+    Source,
+    Topic,
+)
+
+__all__ = [
+    "ClassifierModel",
+    "Item",
+    "ItemBand",
+    "ItemCase",
+    "ItemCaseStep",
+    "Label",
+    "NewsPost",
+    "Source",
+    "Topic",
+]
