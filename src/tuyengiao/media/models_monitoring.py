@@ -9,9 +9,13 @@ every output is work for a person, nothing acts on the outside world by itself."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tuyengiao.core.text import search_key
 
 NAME_LIMIT = 200
 
@@ -139,6 +143,9 @@ class Item(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Title and text without diacritics, for the queue's search (the author is left out: no
+    # looking people up). Derived on every save, whichever path writes the item.
+    search_key = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         ordering = ["-severity", "-found_at", "-id"]
@@ -153,6 +160,13 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.text[:80]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = search_key(f"{self.title} {self.text}")
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"title", "text"} & set(fields):
+            kwargs["update_fields"] = {*fields, "search_key"}
+        super().save(*args, **kwargs)
 
 
 class ItemBand(models.Model):
