@@ -280,12 +280,27 @@ class ItemCaseStep(models.Model):
         return f"{self.case_id}: {self.kind}"
 
 
+class TrainingState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Training")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class ClassifierModel(models.Model):
     """A model the app trained from its users' labels for one field, with the evaluation made
-    when it was trained; staff switch to it after reading that evaluation."""
+    when it was trained; staff switch to it after reading that evaluation. The row exists from
+    the moment a training is asked for, so that the page can follow its progress."""
 
     field = models.CharField(max_length=10, choices=LabelField.choices)
-    file = models.FileField(upload_to="classifiers/")
+    file = models.FileField(upload_to="classifiers/", blank=True)
+    state = models.CharField(
+        max_length=8, choices=TrainingState.choices, default=TrainingState.DONE
+    )
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    step = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     metrics = models.JSONField(default=dict)
     labels_used = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=False)
