@@ -42,6 +42,7 @@ class TrainSettings:
     folds: int = 3
     tune_bias: bool = True
     max_iter: int = 1000
+    solver: str = "newton-cg"
     seed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
@@ -114,6 +115,7 @@ def _fit(
         C=settings.c,
         class_weight=settings.class_weight,
         max_iter=settings.max_iter,
+        solver=settings.solver,
         random_state=settings.seed,
     )
     regression.fit(matrix, y)

@@ -30,6 +30,7 @@ from tuyengiao.media.classifier.normalise import strip_diacritics
 from tuyengiao.media.classifier.training import evaluate, train
 
 COLUMNS = ("text", *DEFAULT_TASKS)
+DEFAULT_SEED = 2026
 ROWS_PER_GROUP = {"train": 260, "test": 60}
 HELD_OUT_EVERY = 5
 TOXIC_SHARE = 0.18
@@ -188,7 +189,7 @@ def train_defaults(train_csv: Path, test_csv: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=TRAINING_DIR)
     parser.add_argument("--no-models", action="store_true", help="write the CSV files only")
     args = parser.parse_args()
