@@ -39,10 +39,12 @@ class ModelFileError(ValueError):
 class Model:
     """A linear classifier over TF-IDF n-gram features.
 
-    `predict` adds the per-class `bias` (tuned on held-out predictions to maximise macro-F1,
-    so that rare classes are not drowned by frequent ones) to the log-probabilities;
-    `predict_proba` gives the probabilities scaled by `temperature` (fitted on the same
-    held-out predictions), without the bias. `metrics` are those measured at training time."""
+    A text's scores are its linear scores divided by `temperature` (fitted on held-out
+    predictions, so that the probabilities are calibrated) plus the per-class `bias` (tuned on
+    the same predictions to maximise macro-F1, so that rare classes are not drowned by frequent
+    ones). `predict` takes the best score and `predict_proba` their softmax: the two always
+    agree, and the probabilities lean towards rare classes as the decisions do. `metrics` are
+    those measured at training time."""
 
     labels: list[str]
     features: FeatureSpace
@@ -73,13 +75,16 @@ class Model:
         scores: np.ndarray = np.asarray(matrix @ self.coef.T, dtype=np.float64) + self.intercept
         return scores
 
+    def scores(self, texts: Iterable[str]) -> np.ndarray:
+        """Log-probabilities (up to a constant per text), one column per label."""
+        return self.logits(texts) / self.temperature + self.bias
+
     def predict(self, texts: Iterable[str]) -> list[str]:
-        decided = _log_softmax(self.logits(texts)) + self.bias
-        return [self.labels[i] for i in decided.argmax(axis=1)]
+        return [self.labels[i] for i in self.scores(texts).argmax(axis=1)]
 
     def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
-        """Probabilities, one column per label in `labels` order."""
-        probabilities: np.ndarray = np.exp(_log_softmax(self.logits(texts) / self.temperature))
+        """Probabilities, one column per label in `labels` order; the argmax is `predict`."""
+        probabilities: np.ndarray = np.exp(_log_softmax(self.scores(texts)))
         return probabilities
 
     # --- the file

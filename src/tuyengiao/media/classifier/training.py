@@ -2,8 +2,8 @@
 
 `train` fits the features on all the texts, then a class-weighted multinomial logistic
 regression `folds` times on part of them to predict the rest: on these held-out predictions it
-tunes a per-class bias for macro-F1 and a temperature for the probabilities, and measures the
-metrics the model file keeps. The final regression is fitted on every text. Nothing in it knows
+fits a temperature for the probabilities, then tunes a per-class bias for macro-F1, and measures
+the metrics the model file keeps. The final regression is fitted on every text. Nothing in it knows
 a particular data set: the same settings serve a hate-speech benchmark and the project's own
 labels.
 """
@@ -153,9 +153,9 @@ def _held_out(
         coef, intercept = _fit(matrix[fit_rows], y[fit_rows], len(classes), settings)
         scores[held_rows] = matrix[held_rows] @ coef.T + intercept
         say(f"held-out round {round_}/{folds}")
-    log_p = _log_softmax(scores)
-    bias = tune_bias(log_p, y) if settings.tune_bias else np.zeros(len(classes))
     temperature = fit_temperature(scores, y)
+    log_p = _log_softmax(scores / temperature)
+    bias = tune_bias(log_p, y) if settings.tune_bias else np.zeros(len(classes))
     predicted = (log_p + bias).argmax(axis=1)
     held_out = scores_of(y, predicted, classes)
     held_out["folds"] = folds
