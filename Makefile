@@ -64,6 +64,7 @@ bench: install-dev ## benchmarks at national scale (SQLite, PostgreSQL): hierarc
 	$(BIN)/python -m tests.bench.bench_reviews $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_excel
 	$(BIN)/python -m tests.bench.bench_pipeline
+	$(BIN)/python -m tests.bench.bench_classifier
 
 messages: install-dev ## refresh the Vietnamese catalogue from the source strings and compile it
 	cd src/tuyengiao && ../../$(BIN)/tuyengiao makemessages -l vi --no-obsolete --no-location
