@@ -69,6 +69,23 @@ def _reporting(draft: Draft) -> Iterator[Sequence[Any]]:
         ]
 
 
+def _hearing(draft: Draft) -> Iterator[Sequence[Any]]:
+    hearing = draft.hearing
+    yield [_("Pressing-issue cases opened"), hearing.cases_opened, None]
+    yield [_("of which resolved"), hearing.cases_resolved, None]
+    yield [_("of which escalated to an upper level"), hearing.cases_escalated, None]
+    yield [_("Workers affected"), hearing.workers_affected, None]
+    yield [_("Cases still open"), hearing.cases_open_now, None]
+    yield [_("Legal questions asked"), hearing.questions, None]
+    yield [_("of which answered"), hearing.answered, None]
+    yield [_("Median time to answer (hours)"), hearing.median_answer_hours, None]
+    yield [_("Published in the FAQ"), hearing.published, None]
+    yield [_("Implementation problems reported"), hearing.problems, None]
+    yield [_("of which answered or forwarded"), hearing.problems_dealt_with, None]
+    for line in hearing.news:
+        yield [_("News items: %(channel)s") % {"channel": line.label}, line.items, line.views]
+
+
 def review_xlsx(draft: Draft) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         heading = f"{draft.name} · {kind_phrase(draft)} {draft.plan.title}"
@@ -133,6 +150,12 @@ def review_xlsx(draft: Draft) -> bytes:
                     (_("Approved"), 12),
                 ],
                 _reporting(draft),
+            ),
+            Sheet(
+                _("Workers' voice and media"),
+                heading,
+                [(_("Figure"), 60), (_("Number"), 14), (_("Views"), 14)],
+                _hearing(draft),
             ),
         ]
         return workbook(sheets)

@@ -33,6 +33,7 @@ from tuyengiao.reviews.draft import Draft, TaskLine
 from tuyengiao.reviews.models import NARRATIVE_PARTS, Review
 from tuyengiao.reviews.texts import (
     NOT_WRITTEN,
+    hearing_sentence,
     kind_phrase,
     narrative_headings,
     parent_name,
@@ -93,6 +94,8 @@ def _results(document: DocumentObject, draft: Draft) -> None:
         _task(document, index, task, draft)
     para(document, _("3. Reporting"), bold=True, before=6)
     _reporting_table(document, draft)
+    para(document, _("4. Hearing workers and media work"), bold=True, before=6)
+    _hearing(document, draft)
 
 
 def _overview(draft: Draft) -> str:
@@ -213,6 +216,20 @@ def _reporting_table(document: DocumentObject, draft: Draft) -> None:
         for line in draft.reporting
     ]
     table(document, headers, rows, [47, 28, 18, 18, 18, 18, 18])
+
+
+def _hearing(document: DocumentObject, draft: Draft) -> None:
+    hearing = draft.hearing
+    para(document, hearing_sentence(hearing), indent=True)
+    if not hearing.news:
+        para(document, _("No news item was recorded in these years."), indent=True)
+        return
+    text = _("The unions published %(count)s news items and posts:") % {
+        "count": count(hearing.news_total)
+    }
+    para(document, text, indent=True)
+    rows = [[line.label, count(line.items), count(line.views)] for line in hearing.news]
+    table(document, [_("Channel"), _("Items"), _("Views")], rows, [95, 35, 35])
 
 
 def _assessment(document: DocumentObject, review: Review) -> None:

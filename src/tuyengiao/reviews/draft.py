@@ -26,6 +26,7 @@ from tuyengiao.plans.models import Plan
 from tuyengiao.reporting import completeness
 from tuyengiao.reporting.dashboard import Row, dashboard_for_user
 from tuyengiao.reporting.models import DataSet, Period, PeriodType, Structure
+from tuyengiao.reviews.draft_voice import Hearing, hearing_for
 from tuyengiao.reviews.models import ReviewKind
 
 # Units named as having done most under a task.
@@ -94,6 +95,7 @@ class Draft:
     tasks: list[TaskLine] = field(default_factory=list)
     outside_tasks: Figures = Figures()  # activities under no task of the plan
     reporting: list[ReportingLine] = field(default_factory=list)
+    hearing: Hearing = field(default_factory=Hearing)  # workers' voice and media work
     made_on: dt.date = field(default_factory=today)
 
     @property
@@ -133,6 +135,8 @@ def draft_for(
     _tasks(user, draft, progress)
     progress(85, _("Reporting"))
     draft.reporting = _reporting(user, draft)
+    progress(90, _("Workers' voice and media"))
+    draft.hearing = hearing_for(unit, draft.start, min(draft.end, today()))
     progress(95, _("Writing"))
     return draft
 
