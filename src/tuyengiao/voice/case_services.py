@@ -135,7 +135,11 @@ def case_open(
 
 
 def _locked(case: Case, version: int) -> Case:
-    stored = Case.objects.select_for_update().select_related("unit__enterprise").get(pk=case.pk)
+    stored = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("unit__enterprise")
+        .get(pk=case.pk)
+    )
     check_version(stored, version)
     return stored
 

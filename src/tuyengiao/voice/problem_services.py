@@ -77,7 +77,9 @@ def problem_report(actor: User | None, *, unit: OrgUnit, data: ProblemInput) -> 
 
 def _locked(problem: Problem, version: int) -> Problem:
     stored = (
-        Problem.objects.select_for_update().select_related("unit", "reported_by").get(pk=problem.pk)
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("unit", "reported_by")
+        .get(pk=problem.pk)
     )
     check_version(stored, version)
     return stored
