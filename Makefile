@@ -57,11 +57,12 @@ format: install-dev ## format the code
 screenshots: install-dev browser ## refresh the README's screenshot from the demo
 	UPDATE_DOCS_SCREENSHOTS=1 $(BIN)/pytest -q tests/e2e/test_demo_pages.py
 
-bench: install-dev ## benchmarks at national scale (SQLite, PostgreSQL): hierarchy, rollup, activities, reviews; Excel import
+bench: install-dev ## benchmarks at national scale (SQLite, PostgreSQL): hierarchy, rollup, activities, reviews, early warning; Excel import
 	$(BIN)/python -m tests.bench.bench_hierarchy $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_rollup $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_activities $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_reviews $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.bench_voice $(BENCH_ARGS)
 	$(BIN)/python -m tests.bench.bench_excel
 	$(BIN)/python -m tests.bench.bench_pipeline
 	$(BIN)/python -m tests.bench.bench_classifier
