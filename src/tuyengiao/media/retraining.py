@@ -85,6 +85,12 @@ class Labelled:
     texts: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
     ignored: int = 0  # values the field's classes do not have
+    groups: list[int] = field(default_factory=list)  # the original an item repeats, or itself
+
+    def add(self, text: str, label: str, group: int) -> None:
+        self.texts.append(text)
+        self.labels.append(label)
+        self.groups.append(group)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -105,8 +111,8 @@ def labelled(user: User | None, field_name: str) -> Labelled:
         rows = rows.filter(item__unit_id__in=hierarchy.ever_descendant_ids(root))
     allowed, seen, found = set(classes_of(field_name)), set(), Labelled()
     ordered = rows.order_by("item_id", "-made_at", "-id")
-    for item_id, value, title, text in ordered.values_list(
-        "item_id", "value", "item__title", "item__text"
+    for item_id, value, title, text, original in ordered.values_list(
+        "item_id", "value", "item__title", "item__text", "item__duplicate_of_id"
     ).iterator(chunk_size=2000):
         if item_id in seen:
             continue
@@ -114,8 +120,7 @@ def labelled(user: User | None, field_name: str) -> Labelled:
         if value not in allowed:
             found.ignored += 1
             continue
-        found.texts.append(f"{title}\n{text}" if title else text)
-        found.labels.append(value)
+        found.add(f"{title}\n{text}" if title else text, value, original or item_id)
     return found
 
 
@@ -137,22 +142,32 @@ def problem(found: Labelled) -> str | None:
 
 
 def split(found: Labelled) -> tuple[Labelled, Labelled]:
-    """(to train on, held out): a quarter of each class held out, at least one of a class
-    with two labels or more, none of a class with one; the same split every time."""
+    """(to train on, held out): about a quarter of each class held out — at least one label of
+    a class with two or more, none of a class with one — the same split every time. An item
+    and the reposts of it stay on the same side: a model is not measured on what it read."""
     chance = random.Random(SEED)  # noqa: S311 - a reproducible split, not a secret
+    groups = found.groups or list(range(len(found.labels)))
+    rows: dict[int, list[int]] = {}
+    for index, group in enumerate(groups):
+        rows.setdefault(group, []).append(index)
     by_class: dict[str, list[int]] = {}
-    for index, label in enumerate(found.labels):
-        by_class.setdefault(label, []).append(index)
+    for group, indices in rows.items():
+        by_class.setdefault(found.labels[indices[0]], []).append(group)
     held: set[int] = set()
-    for indices in by_class.values():
-        if len(indices) >= 2:
-            chance.shuffle(indices)
-            held.update(indices[: max(1, round(len(indices) * HELD_OUT_SHARE))])
+    for label, members in by_class.items():
+        total = found.labels.count(label)
+        wanted = max(1, round(total * HELD_OUT_SHARE)) if total >= 2 else 0
+        chance.shuffle(members)
+        taken = 0
+        for group in members:
+            size = sum(1 for i in rows[group] if found.labels[i] == label)
+            if taken >= wanted or total - taken - size < 1:
+                continue
+            held.update(rows[group])
+            taken += size
     parts = Labelled(), Labelled()
     for index, (text, label) in enumerate(zip(found.texts, found.labels, strict=True)):
-        part = parts[1] if index in held else parts[0]
-        part.texts.append(text)
-        part.labels.append(label)
+        (parts[1] if index in held else parts[0]).add(text, label, groups[index])
     return parts
 
 
