@@ -205,6 +205,12 @@ QUESTIONS_PER_MINUTE = int(os.environ.get("QUESTIONS_PER_MINUTE", "30"))
 QUESTION_MIN_FILL_SECONDS = int(os.environ.get("QUESTION_MIN_FILL_SECONDS", "3"))
 TRUST_X_FORWARDED_FOR = os.environ.get("TRUST_X_FORWARDED_FOR", "") == "1"
 
+# Online monitoring: items found more than MONITOR_RETENTION_DAYS days ago that no case keeps
+# are deleted every night (media.retention); a retraining of a classifier from the labels
+# people made needs at least MONITOR_RETRAIN_MIN_LABELS labels of the field.
+MONITOR_RETENTION_DAYS = int(os.environ.get("MONITOR_RETENTION_DAYS", "180"))
+MONITOR_RETRAIN_MIN_LABELS = int(os.environ.get("MONITOR_RETRAIN_MIN_LABELS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
