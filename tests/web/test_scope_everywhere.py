@@ -15,7 +15,10 @@ from tests.conftest import client_for
 from tuyengiao.activities.campaign_services import campaign_create
 from tuyengiao.activities.models import ActivityFile
 from tuyengiao.activities.services import activity_create
+from tuyengiao.media.item_case_services import case_open as item_case_open
+from tuyengiao.media.models_monitoring import ClassifierModel, Source, Topic
 from tuyengiao.media.news_services import NewsInput, news_record
+from tuyengiao.media.pipeline import Found, ingest
 from tuyengiao.orgs.people_services import person_create
 from tuyengiao.plans.services import plan_load
 from tuyengiao.plans.spec import SEED_PLAN, parse_plan
@@ -150,12 +153,22 @@ def _voice(tree) -> dict[str, dict[str, object]]:
             published_on=dt.date(2026, 10, 1),
         ),
     )  # fmt: skip
+    model = ClassifierModel.objects.create(field="sentiment")  # the installation's: staff only
     return {
-        "media": {"post_id": news.pk},
+        "media": {"post_id": news.pk, "model_id": model.pk, **_monitoring(tree)},
         "voice": {"case_id": case.pk},
         "problems": {"problem_id": problem.pk},
         "questions": {"question_id": question.pk},
     }
+
+
+def _monitoring(tree) -> dict[str, object]:
+    """An online item of the education branch, its case and a topic."""
+    source = Source.objects.create(unit=tree.school_a, name="Trang Trường THPT Hoa Lư A")
+    topic = Topic.objects.create(unit=tree.school_a, name="Trường THPT Hoa Lư A", query="luong")
+    found = ingest(source, [Found("Trường THPT Hoa Lư A chậm lương giáo viên ba tháng")])
+    case = item_case_open(None, item=found.created[0])
+    return {"item_id": found.created[0].pk, "case_id": case.pk, "topic_id": topic.pk}
 
 
 def _objects(other_branch: dict[str, dict[str, object]], name: str) -> dict[str, object]:
