@@ -265,12 +265,12 @@ def test_the_index_finds_the_original_among_many():
     assert index.first_near(_sketch(OTHER)) is None
 
 
-def test_add_unless_near_keeps_the_first_of_a_family():
+def test_add_and_find_indexes_copies_too():
     index: NearDuplicateIndex[int] = NearDuplicateIndex()
-    assert index.add_unless_near(1, _sketch(ARTICLE)) is None
-    assert index.add_unless_near(2, _sketch(REPOSTS["a new headline"])) == 1
-    assert index.add_unless_near(3, _sketch(OTHER)) is None
-    assert len(index) == 2
+    assert index.add_and_find(1, _sketch(ARTICLE)) is None
+    assert index.add_and_find(2, _sketch(REPOSTS["a new headline"])) == 1
+    assert index.add_and_find(3, _sketch(OTHER)) is None
+    assert len(index) == 3
 
 
 def test_first_seen_over_a_batch():
@@ -282,3 +282,23 @@ def test_first_seen_over_a_batch():
         ("e", sketch(REPOSTS["no diacritics"])),
     ]
     assert first_seen(batch) == {"c": "a", "e": "a"}
+
+
+def _replaced(text: str, start: int, tag: str) -> str:
+    """Every twelfth word from `start` replaced."""
+    found = text.split()
+    for at in range(start, len(found), 12):
+        found[at] = f"{tag}{at}"
+    return " ".join(found)
+
+
+def test_a_copy_of_a_copy_leads_to_the_first():
+    """The copy of a copy may be too far from the original to be near it: it is found
+    through the copy, and given the original."""
+    edited = _replaced(ARTICLE, 0, "sửa")
+    further = _replaced(edited, 6, "lại")
+    assert is_near(_sketch(ARTICLE).fingerprint, _sketch(edited).fingerprint)
+    assert is_near(_sketch(edited).fingerprint, _sketch(further).fingerprint)
+    assert not is_near(_sketch(ARTICLE).fingerprint, _sketch(further).fingerprint)
+    batch = [("a", sketch(ARTICLE)), ("b", sketch(edited)), ("c", sketch(further))]
+    assert first_seen(batch) == {"b": "a", "c": "a"}

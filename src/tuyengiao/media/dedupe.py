@@ -409,21 +409,22 @@ class NearDuplicateIndex(Generic[K]):
         near = self.near(found)
         return near[0] if near else None
 
-    def add_unless_near(self, key: K, found: Sketch) -> K | None:
-        """The batch step: the closest near duplicate already indexed; if there is none, the
-        sketch is added under `key` and None returned."""
+    def add_and_find(self, key: K, found: Sketch) -> K | None:
+        """The batch step: the closest near duplicate already indexed, or None; the sketch
+        is added in either case, so that a later copy of this copy is found too (as in the
+        database, where every item keeps its sketch)."""
         original = self.first_near(found)
-        if original is None:
-            self.add(key, found)
+        self.add(key, found)
         return original
 
 
 def first_seen(items: Iterable[tuple[K, Sketch | None]]) -> dict[K, K]:
-    """For a batch of (key, sketch): each key that nearly duplicates an earlier one → that
-    earlier key (items without a sketch are never duplicates here)."""
+    """For a batch of (key, sketch) in order of arrival: each key that nearly duplicates an
+    earlier one → the first of its family (a copy of a copy leads to the first). Items
+    without a sketch are never duplicates here."""
     index: NearDuplicateIndex[K] = NearDuplicateIndex()
     found: dict[K, K] = {}
     for key, item in items:
-        if item is not None and (original := index.add_unless_near(key, item)) is not None:
-            found[key] = original
+        if item is not None and (original := index.add_and_find(key, item)) is not None:
+            found[key] = found.get(original, original)
     return found
