@@ -211,6 +211,23 @@ TRUST_X_FORWARDED_FOR = os.environ.get("TRUST_X_FORWARDED_FOR", "") == "1"
 MONITOR_RETENTION_DAYS = int(os.environ.get("MONITOR_RETENTION_DAYS", "180"))
 MONITOR_RETRAIN_MIN_LABELS = int(os.environ.get("MONITOR_RETRAIN_MIN_LABELS", "30"))
 
+# Monitoring of public online information: fetching feeds and pages. Each connection and each
+# read waits at most MONITOR_FETCH_TIMEOUT seconds, a whole download MONITOR_FETCH_SECONDS; an
+# answer beyond MONITOR_FETCH_MAX_BYTES is cut and reported, never read whole. SSRF guard:
+# addresses resolving to private, loopback or link-local networks are refused unless
+# MONITOR_ALLOW_PRIVATE=1 (tests with a local server; an intranet feed you trust).
+MONITOR_FETCH_TIMEOUT = float(os.environ.get("MONITOR_FETCH_TIMEOUT", "15"))
+MONITOR_FETCH_SECONDS = float(os.environ.get("MONITOR_FETCH_SECONDS", "60"))
+MONITOR_FETCH_MAX_BYTES = int(os.environ.get("MONITOR_FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
+MONITOR_FETCH_MAX_REDIRECTS = int(os.environ.get("MONITOR_FETCH_MAX_REDIRECTS", "5"))
+MONITOR_ALLOW_PRIVATE = env_bool("MONITOR_ALLOW_PRIVATE", False)
+# Sources the worker checks per minute at most; a text or screenshot a collaborator submits.
+MONITOR_POLL_BATCH = int(os.environ.get("MONITOR_POLL_BATCH", "20"))
+MONITOR_SUBMIT_MAX_CHARS = int(os.environ.get("MONITOR_SUBMIT_MAX_CHARS", "20000"))
+MONITOR_SCREENSHOT_MAX_BYTES = int(
+    os.environ.get("MONITOR_SCREENSHOT_MAX_BYTES", str(8 * 1024 * 1024))
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

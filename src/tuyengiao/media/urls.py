@@ -12,4 +12,5 @@ urlpatterns = [
     path("news/<int:post_id>/delete/", views_news.news_delete, name="news_delete"),
     path("monitor/", include("tuyengiao.media.urls_monitor")),
     path("insights/", include("tuyengiao.media.urls_insights")),
+    path("", include("tuyengiao.media.urls_sources")),
 ]
