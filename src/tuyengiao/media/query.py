@@ -483,10 +483,12 @@ class TopicMatcher(Generic[K]):
     words (Query.needs), so an item is tested only against the queries whose needed words
     it contains — two set intersections, then a handful of predicates."""
 
-    def __init__(self, queries: Mapping[K, Query] | Iterable[tuple[K, Query]]) -> None:
+    def __init__(self, queries: Mapping[K, Query | str] | Iterable[tuple[K, Query | str]]) -> None:
+        """`queries`: compiled queries or their source (parsed here; QueryError if one is
+        wrong), by key."""
         pairs = list(queries.items() if isinstance(queries, Mapping) else queries)
         self.keys = [key for key, _query in pairs]
-        self.queries = [query for _key, query in pairs]
+        self.queries = [query if isinstance(query, Query) else parse(query) for _k, query in pairs]
         self._predicates = [query.predicate for query in self.queries]
         self._folded: dict[str, list[int]] = {}
         self._exact: dict[str, list[int]] = {}
