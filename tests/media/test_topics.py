@@ -13,7 +13,7 @@ from tests.conftest import client_for
 from tests.media import monitor_data as data
 from tuyengiao.core.models import AuditEntry
 from tuyengiao.media import topic_services as services
-from tuyengiao.media.models_monitoring import Topic
+from tuyengiao.media.models_monitoring import Item, Topic
 from tuyengiao.media.query import QueryError, parse
 from tuyengiao.media.topic_selectors import preview
 
@@ -164,3 +164,23 @@ def test_who_may_write_topics(tree, leader, upper_officer, outsider, province_of
     listing = client_for(outsider).get(reverse("media:topics")).content.decode()
     assert "Nợ lương" not in listing
     assert "Nợ lương" in client_for(province_officer).get(reverse("media:topics")).content.decode()
+
+
+def test_saving_matches_the_latest_items_again_and_reranks_them(found, tree, province_officer):
+    wages, slow, chatter = found
+    before = {item.pk: Item.objects.get(pk=item.pk).severity for item in found}
+    topic = services.topic_create(
+        province_officer, unit=tree.province, data=services.TopicInput("Lương", "luong")
+    )
+    assert set(topic.items.values_list("pk", flat=True)) == {wages.pk, slow.pk}
+    assert Item.objects.get(pk=wages.pk).severity > before[wages.pk]
+    assert Item.objects.get(pk=chatter.pk).severity == before[chatter.pk]
+    services.topic_update(
+        province_officer, topic=topic, data=services.TopicInput("Lương", "lương"), version=1
+    )
+    assert list(topic.items.values_list("pk", flat=True)) == [wages.pk]
+    assert Item.objects.get(pk=slow.pk).severity == before[slow.pk]
+    entry = AuditEntry.objects.get(action="topic.update")
+    assert entry.after["items_rematched"] == 1
+    services.topic_set_active(province_officer, topic=topic, active=False, version=2)
+    assert list(topic.items.values_list("pk", flat=True)) == [wages.pk]  # links kept

@@ -241,7 +241,7 @@ class OpenCaseForm(AssignForm):
 
 class CaseFilterForm(FilterForm):
     state = forms.ChoiceField(
-        label=_("State"),
+        label=_("Case state"),
         required=False,
         choices=[("", _("All")), (OPEN, _("Not yet closed")), *ItemCaseState.choices],
     )
