@@ -57,6 +57,7 @@ DEFAULT_BLOCKS = (
     BlockSpec("word", 1, 3),
     BlockSpec("word", 1, 3, plain=True),
     BlockSpec("char", 1, 5),
+    BlockSpec("char", 1, 5, plain=True),
 )
 
 

@@ -37,7 +37,7 @@ class TrainSettings:
     whether predict favours macro-F1 over accuracy."""
 
     features: FeatureSettings = field(default_factory=FeatureSettings)
-    c: float = 1.0
+    c: float = 2.0
     class_weight: str | None = "balanced"
     folds: int = 3
     tune_bias: bool = True

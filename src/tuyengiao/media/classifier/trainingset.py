@@ -31,7 +31,7 @@ from tuyengiao.media.classifier.training import evaluate, train
 
 COLUMNS = ("text", *DEFAULT_TASKS)
 DEFAULT_SEED = 2026
-ROWS_PER_GROUP = {"train": 260, "test": 60}
+ROWS_PER_GROUP = {"train": 300, "test": 60}
 HELD_OUT_EVERY = 5
 TOXIC_SHARE = 0.18
 """Of the complaints, how many are written with angry words."""
