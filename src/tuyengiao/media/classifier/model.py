@@ -77,7 +77,8 @@ class Model:
 
     def scores(self, texts: Iterable[str]) -> np.ndarray:
         """Log-probabilities (up to a constant per text), one column per label."""
-        return self.logits(texts) / self.temperature + self.bias
+        found: np.ndarray = self.logits(texts) / self.temperature + self.bias
+        return found
 
     def predict(self, texts: Iterable[str]) -> list[str]:
         return [self.labels[i] for i in self.scores(texts).argmax(axis=1)]
