@@ -104,11 +104,21 @@ def test_training_refuses_a_single_class() -> None:
         train(["một", "hai", "ba"], ["a", "a", "a"], QUICK)
 
 
-def test_a_class_too_small_for_folds_trains_without_bias() -> None:
+def test_tiny_classes() -> None:
+    """A class with one text does not stop the held-out rounds; too few texts skip them."""
     texts = ["lương thấp", "nợ lương", "trời đẹp", "đi chơi", "ăn phở"]
     model = train(texts, ["x", "x", "y", "y", "z"], QUICK)
-    assert model.metrics["held_out"] is None
+    assert model.metrics["held_out"]["folds"] == 2
     assert model.predict(["nợ lương"]) == ["x"]
+    model = train(texts[:3], ["x", "x", "y"], QUICK)
+    assert model.metrics["held_out"] is None
+    assert model.predict(["trời đẹp"]) == ["y"]
+
+
+def test_training_refuses_a_text_column_given_as_labels() -> None:
+    texts = [f"bài số {i}" for i in range(150)]
+    with pytest.raises(TrainingError, match="150 distinct values"):
+        train(texts, texts, QUICK)
 
 
 def test_a_megabyte_text_is_classified_quickly(relevance: Model) -> None:

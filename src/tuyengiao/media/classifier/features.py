@@ -104,9 +104,14 @@ def _word_ngrams(low: int, high: int) -> Analyzer:
     return analyse
 
 
+CHAR_LIMIT = 1000
+"""Character n-grams are read from the first characters only: a long text would otherwise
+cost several thousand dictionary look-ups per block (its words are read to MAX_CHARS)."""
+
+
 def _char_ngrams(low: int, high: int) -> Analyzer:
     def analyse(text: str) -> list[str]:
-        padded = f" {text} "
+        padded = f" {text[:CHAR_LIMIT]} "
         grams: list[str] = []
         for size in range(low, high + 1):
             grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]

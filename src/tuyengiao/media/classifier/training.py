@@ -11,6 +11,7 @@ labels.
 from __future__ import annotations
 
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,6 +24,7 @@ from tuyengiao.media.classifier.features import FeatureSettings, FeatureSpace, R
 from tuyengiao.media.classifier.model import Model
 
 Progress = Callable[[str], None]
+MAX_CLASSES = 100
 
 
 class TrainingError(ValueError):
@@ -77,6 +79,11 @@ def train(
     classes = sorted(set(labels))
     if len(classes) < 2:
         raise TrainingError(f"Training needs at least 2 classes; found {len(classes)}.")
+    if len(classes) > MAX_CLASSES:
+        raise TrainingError(
+            f"The labels have {len(classes):,} distinct values; a label column has at most "
+            f"{MAX_CLASSES} (is it the right column?)."
+        )
     y = np.array([classes.index(label) for label in labels])
     readings = Readings.of(texts, teen_code=settings.features.teen_code)
     space = FeatureSpace.fit(settings.features, readings)
@@ -139,17 +146,21 @@ def _held_out(
     say: Progress,
 ) -> tuple[np.ndarray, float, dict[str, Any] | None]:
     """Out-of-fold scores of every text → the per-class bias, the temperature and the held-out
-    metrics. None of them when there are too few texts per class for `folds` rounds."""
+    metrics. None of them when no two classes have two texts each. A class with fewer texts
+    than rounds is left out of the rounds it has none in (never predicted there)."""
     from sklearn.model_selection import StratifiedKFold
 
-    smallest = int(np.bincount(y, minlength=len(classes)).min())
-    folds = min(settings.folds, smallest)
+    counts = np.bincount(y, minlength=len(classes))
+    folds = min(settings.folds, int(np.sort(counts)[-2]))
     if folds < 2:
         say("too few texts per class for held-out rounds: no bias tuning, no metrics")
         return np.zeros(len(classes)), 1.0, None
     scores = np.zeros((len(y), len(classes)))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=settings.seed)
-    for round_, (fit_rows, held_rows) in enumerate(splitter.split(np.zeros(len(y)), y), 1):
+    with warnings.catch_warnings():  # a class smaller than `folds` is missing from some rounds
+        warnings.simplefilter("ignore", UserWarning)
+        rounds = list(splitter.split(np.zeros(len(y)), y))
+    for round_, (fit_rows, held_rows) in enumerate(rounds, 1):
         coef, intercept = _fit(matrix[fit_rows], y[fit_rows], len(classes), settings)
         scores[held_rows] = matrix[held_rows] @ coef.T + intercept
         say(f"held-out round {round_}/{folds}")
