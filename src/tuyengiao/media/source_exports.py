@@ -39,15 +39,19 @@ from tuyengiao.media.text import normalise
 from tuyengiao.orgs import access
 
 FIELDS = ("text", "title", "address", "author", "date")
-# Column names the platforms' tools use, folded (lower case, no diacritics): the column is
-# taken when the user names none.
+# Column names the platforms' tools use, as `_key` writes them (lower case, no diacritics,
+# "_", "-" and "." as spaces): the column is taken when the user names none.
 GUESSES: dict[str, tuple[str, ...]] = {
-    "text": ("message", "text", "content", "noi dung", "body", "caption", "description", "post"),
+    "text": ("message", "text", "full text", "content", "noi dung", "body", "caption",
+             "description", "post", "comment"),
     "title": ("title", "tieu de", "headline", "link text"),
-    "address": ("url", "link", "post url", "permalink", "duong dan", "lien ket", "address"),
-    "author": ("author", "page name", "user name", "username", "tac gia", "nguoi dang", "name"),
-    "date": ("date", "post created", "created time", "created_at", "published", "ngay dang"),
-}
+    "address": ("url", "link", "post url", "permalink", "permalink url", "duong dan",
+                "lien ket", "address"),
+    "author": ("author", "page name", "from name", "user name", "username", "tac gia",
+               "nguoi dang", "name", "user"),
+    "date": ("date", "post created", "created time", "created at", "published", "published at",
+             "ngay dang", "ngay", "timestamp", "time"),
+}  # fmt: skip
 PREVIEW_TEXT = 300
 _COLUMNS_SHOWN = 40
 _FLATTEN_DEPTH = 3
@@ -120,7 +124,8 @@ def _csv_table(text: str) -> Table:
         dialect: Any = csv.Sniffer().sniff(text[:8192].split("\n", 1)[0], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # Strict: an unclosed quote would otherwise swallow the rest of the file into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
     try:
         header = [cell.strip() for cell in next(reader, [])]
         if not any(header):
@@ -194,7 +199,7 @@ def chosen_columns(table: Table, asked: Columns) -> Columns:
     """The columns named (each must be in the file) and, for the parts not named, the
     platforms' usual names; ImportFileError listing the file's columns otherwise."""
     by_name = {name.casefold(): name for name in table.columns}
-    by_folded = {fold(name).casefold(): name for name in table.columns}
+    by_key = {_key(name): name for name in reversed(table.columns)}  # the first one wins
     chosen: dict[str, str] = {}
     for part in FIELDS:
         named = getattr(asked, part)
@@ -207,7 +212,7 @@ def chosen_columns(table: Table, asked: Columns) -> Columns:
                 )
             chosen[part] = found
         else:
-            guesses = (by_folded.get(guess) for guess in GUESSES[part])
+            guesses = (by_key.get(guess) for guess in GUESSES[part])
             chosen[part] = next((g for g in guesses if g and g not in chosen.values()), "")
     if not chosen["text"]:
         raise ImportFileError(
@@ -215,6 +220,13 @@ def chosen_columns(table: Table, asked: Columns) -> Columns:
             % {"columns": _listed(table.columns)}
         )
     return Columns(**chosen)
+
+
+def _key(name: str) -> str:
+    return " ".join(_SEPARATORS.sub(" ", fold(name).casefold()).split())
+
+
+_SEPARATORS = re.compile(r"[_.\-]")
 
 
 def _listed(columns: list[str]) -> str:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from tuyengiao.accounts.models import Role, User
 from tuyengiao.core.dates import today
+from tuyengiao.core.text import search_key, search_terms
 from tuyengiao.media.models_monitoring import POLLED, Item, Source, SourceKind
 from tuyengiao.orgs import access, hierarchy
 from tuyengiao.orgs.models import OrgUnit
@@ -56,8 +57,12 @@ class SourceFilter:
     state: str = ""
 
 
-def sources_for_user(user: User, filters: SourceFilter = SourceFilter()) -> QuerySet[Source]:
-    """The sources of the units ever under the user's scope, by name."""
+def sources_for_user(
+    user: User, filters: SourceFilter = SourceFilter()
+) -> QuerySet[Source] | list[Source]:
+    """The sources of the units ever under the user's scope, by name; searched without
+    diacritics in their name, address and unit (a unit watches tens of sources, not
+    thousands: they are searched here rather than given a stored search key)."""
     sources = Source.objects.select_related("unit")
     root = access.scope_root_id(user)
     if root is not None:
@@ -70,9 +75,15 @@ def sources_for_user(user: User, filters: SourceFilter = SourceFilter()) -> Quer
         sources = sources.filter(active=False)
     elif filters.state == SourceState.OK:
         sources = sources.filter(active=True, failures=0)
-    for term in filters.query.split():
-        sources = sources.filter(Q(name__icontains=term) | Q(address__icontains=term))
-    return sources.order_by("name", "id")
+    sources = sources.order_by("name", "id")
+    terms = search_terms(filters.query)
+    if not terms:
+        return sources
+    return [s for s in sources if all(t in _key(s) for t in terms)]
+
+
+def _key(source: Source) -> str:
+    return search_key(f"{source.name} {source.address} {source.unit.name} {source.unit.code}")
 
 
 def source_for_user(user: User, source_id: int) -> Source:

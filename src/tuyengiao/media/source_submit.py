@@ -18,8 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -42,7 +41,7 @@ class AlreadyStored(ValidationError):
     """The link was submitted (or found by a source) before: `item` is the stored one."""
 
     def __init__(self, item: Item) -> None:
-        found = date_format(timezone.localtime(item.found_at), "SHORT_DATETIME_FORMAT")
+        found = dateformat.format(timezone.localtime(item.found_at), "d/m/Y H:i")
         super().__init__(
             {
                 "link": _(
