@@ -33,7 +33,7 @@ class SourceFilterForm(FilterForm):
         label=_("Kind"), required=False, choices=[*blank_choice(_("All")), *SourceKind.choices]
     )
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[*blank_choice(_("All")), *STATE_CHOICES]
+        label=_("Status"), required=False, choices=[*blank_choice(_("All")), *STATE_CHOICES]
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -152,6 +152,7 @@ def _text_field() -> forms.CharField:
         help_text=_("Paste what the post says (public content only)."),
         max_length=settings.MONITOR_SUBMIT_MAX_CHARS,
         error_messages={
+            "required": _("Paste the text of the post or article."),
             "max_length": _("At most %(limit_value)s characters (this text has %(show_value)s).")
         },
     )

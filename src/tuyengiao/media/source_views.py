@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -325,8 +325,5 @@ def _submitted_message(done: source_submit.Submitted) -> str:
 
 
 def _item_link(item: Item) -> str:
-    """The item's page in the triage pages, when they are installed."""
-    try:
-        return reverse("media:item", kwargs={"item_id": item.pk})
-    except NoReverseMatch:
-        return ""
+    """The item's page in the triage pages."""
+    return reverse("media:item", kwargs={"item_id": item.pk})
