@@ -130,6 +130,9 @@ class Model:
 
     @classmethod
     def from_bytes(cls, data: bytes, *, name: str = "the model file") -> Model:
+        """The model in `data` (an uploaded file's content); ModelFileError as for `load`."""
+        if len(data) > MAX_FILE_BYTES:
+            raise ModelFileError(f"{name} is {len(data):,} bytes; a model file is at most 50 MB.")
         _check_archive(data, name)
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as archive:
