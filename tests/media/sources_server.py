@@ -277,15 +277,25 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
 
+def _handler_class(
+    routes: dict[str, Route], requests: list[dict[str, str]], stop: threading.Event
+) -> type[_Handler]:
+    return type(
+        "Handler", (_Handler,), {"routes": routes, "requests": requests, "server_stop": stop}
+    )
+
+
+def handler(server: Server) -> type[_Handler]:
+    """A handler serving the same routes as `server` (a second server, over TLS)."""
+    return _handler_class(server.routes, server.requests, server.stop)
+
+
 @contextmanager
 def serve() -> Iterator[Server]:
     stop = threading.Event()
     routes = default_routes()
     requests: list[dict[str, str]] = []
-    handler = type(
-        "Handler", (_Handler,), {"routes": routes, "requests": requests, "server_stop": stop}
-    )
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(routes, requests, stop))
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()

@@ -143,3 +143,45 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def https_server(server, tmp_path):
+    """The fixture server's routes over TLS, with a certificate for 127.0.0.1 signed by
+    nobody the system trusts."""
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), sources_server.handler(server))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    yield f"https://127.0.0.1:{httpd.server_address[1]}", cert
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_checks_the_certificate_of_the_address_connected_to(https_server, monkeypatch):
+    import ssl
+
+    url, cert = https_server
+    error = _refused(f"{url}/rss.xml", "tls")  # self-signed: not trusted
+    assert "certificate verify failed" in error.message
+    trusting = ssl.create_default_context(cafile=str(cert))
+    monkeypatch.setattr(fetch.ssl, "create_default_context", lambda: trusting)
+    fetched = fetch.fetch(f"{url}/rss.xml")
+    assert fetched.status == 200 and b"<rss" in fetched.body

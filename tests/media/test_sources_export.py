@@ -119,8 +119,10 @@ def test_semicolons_tabs_and_named_columns(export):
     plan = _plan(export, data)
     assert plan.columns.text == "nội dung" and plan.columns.title == "tiêu đề"
     assert plan.changes[0].found.title == "Nợ lương"
-    tabbed = "post\tlink\nCông nhân nghỉ việc hàng loạt\thttps://a.vn/2\n"
-    assert _plan(export, tabbed, text="POST").changes[0].found.text.startswith("Công nhân")
+    tabbed = "post\tlink\nCông nhân nghỉ việc hàng loạt\tfacebook.com/groups/cn/posts/2\n"
+    row = _plan(export, tabbed, text="POST").changes[0]
+    assert row.found.text.startswith("Công nhân")
+    assert row.found.address == "https://facebook.com/groups/cn/posts/2"  # the scheme added
 
 
 def test_json_lists_wrapped_lists_and_nested_fields(export):

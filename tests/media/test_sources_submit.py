@@ -66,8 +66,13 @@ def test_a_submission_goes_through_the_pipeline_into_the_units_source(tree, coll
     assert item.grievance == "unpaid_wages" and done.repeats is None
     assert Source.objects.get(pk=source.pk).item_count == 1
     assert AuditEntry.objects.filter(action="item.submit", object_id=str(item.pk)).exists()
-    # The next submission uses the same source.
-    source_submit.submit(collaborator, unit=tree.district, data=Submission(text="Bài khác hẳn."))
+    # The next submission uses the same source; a link typed without https:// is completed.
+    later = source_submit.submit(
+        collaborator,
+        unit=tree.district,
+        data=Submission(text="Bài khác hẳn.", link="tiktok.com/@congnhan/video/42"),
+    )
+    assert later.item.address == "https://tiktok.com/@congnhan/video/42"
     assert Source.objects.filter(kind="manual").count() == 1
 
 

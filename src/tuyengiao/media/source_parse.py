@@ -55,8 +55,9 @@ class Parsed:
 
 
 def usable_address(address: str) -> str:
-    """The address if it is a web address the pipeline can file (media.dedupe), else "": an
-    item is kept without a link rather than lost ("javascript:…", "n/a" in an export)."""
+    """The address if it is a web address the pipeline can file (media.dedupe), with https://
+    before it if it was written without ("facebook.com/…" in an export), else "": an item is
+    kept without a link rather than lost ("javascript:…", "n/a")."""
     address = address.strip()
     if not address:
         return ""
@@ -64,7 +65,12 @@ def usable_address(address: str) -> str:
         host = urlsplit(canonical_url(address)).hostname or ""
     except ValueError:
         return ""
-    return address if "." in host or ":" in host else ""
+    if "." not in host and ":" not in host:
+        return ""
+    scheme = urlsplit(address).scheme.lower()
+    if scheme in ("http", "https"):
+        return address
+    return f"https:{address}" if address.startswith("//") else f"https://{address}"
 
 
 # --- feeds --------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from tuyengiao.core.services import audit_record, snapshot
 from tuyengiao.media import dedupe
 from tuyengiao.media.models_monitoring import Item, Source, SourceKind
 from tuyengiao.media.pipeline import Found, ingest
+from tuyengiao.media.source_parse import usable_address
 from tuyengiao.media.source_selectors import can_submit, manual_source, stored_item
 from tuyengiao.orgs import access
 from tuyengiao.orgs.models import OrgUnit
@@ -67,8 +68,9 @@ class Submitted:
     repeats: Item | None  # an earlier item with nearly the same text
 
 
-def _checked(unit: OrgUnit, data: Submission) -> tuple[str, str]:
-    """The text and the link's canonical address, or every field's error at once."""
+def _checked(unit: OrgUnit, data: Submission) -> tuple[str, str, str]:
+    """The text, the link (https:// added if it was typed without) and its canonical address,
+    or every field's error at once."""
     errors: dict[str, str] = {}
     text, link = data.text.strip(), data.link.strip()
     limit = settings.MONITOR_SUBMIT_MAX_CHARS
@@ -78,6 +80,7 @@ def _checked(unit: OrgUnit, data: Submission) -> tuple[str, str]:
         errors["text"] = _("At most %(limit)s characters.") % {"limit": limit}
     canonical = ""
     if link:
+        link = usable_address(link) or link
         try:
             if len(link) > LINK_LIMIT:
                 raise ValidationError("long")
@@ -90,7 +93,7 @@ def _checked(unit: OrgUnit, data: Submission) -> tuple[str, str]:
     existing = stored_item(unit, canonical)
     if existing is not None:
         raise AlreadyStored(existing)
-    return text, canonical
+    return text, link, canonical
 
 
 def _unit_source(actor: User | None, unit: OrgUnit) -> Source:
@@ -116,10 +119,10 @@ def _unit_source(actor: User | None, unit: OrgUnit) -> Source:
 def submit(actor: User | None, *, unit: OrgUnit, data: Submission) -> Submitted:
     """Store what a collaborator found, with its screenshot if there is one."""
     access.require(actor is None or can_submit(actor, unit))
-    text, canonical = _checked(unit, data)
+    text, link, canonical = _checked(unit, data)
     image = screenshot_file(data.screenshot) if data.screenshot else None
     source = _unit_source(actor, unit)
-    outcome = ingest(source, [Found(text=text, address=data.link.strip())], by=actor)
+    outcome = ingest(source, [Found(text=text, address=link)], by=actor)
     if not outcome.created:
         stored = stored_item(unit, canonical)
         if stored is not None:  # sent twice at the same moment
