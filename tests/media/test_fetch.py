@@ -185,3 +185,12 @@ def test_https_checks_the_certificate_of_the_address_connected_to(https_server, 
     monkeypatch.setattr(fetch.ssl, "create_default_context", lambda: trusting)
     fetched = fetch.fetch(f"{url}/rss.xml")
     assert fetched.status == 200 and b"<rss" in fetched.body
+
+
+def test_an_address_with_vietnamese_letters_is_sent_encoded(server):
+    server.routes["/tin-t%E1%BB%A9c/c%C3%B4ng-nh%C3%A2n.xml"] = server.routes["/rss.xml"]
+    fetched = fetch.fetch(server.at("/tin-tức/công-nhân.xml?chủ đề=lương"))
+    assert fetched.status == 200
+    assert server.requests[-1]["path"] == (
+        "/tin-t%E1%BB%A9c/c%C3%B4ng-nh%C3%A2n.xml?ch%E1%BB%A7%20%C4%91%E1%BB%81=l%C6%B0%C6%A1ng"
+    )

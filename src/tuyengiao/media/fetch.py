@@ -29,7 +29,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ USER_AGENT = "TuyenGiaoCongDoan-monitor/0.1 (public information monitoring of a 
 _CHUNK = 64 * 1024
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MIB = 1024 * 1024
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~?"
 
 
 class FetchError(Exception):
@@ -139,11 +140,16 @@ def _target(url: str) -> _Target:
         raise FetchError(_("Only http and https addresses can be read."), "scheme")
     if not parts.hostname:
         raise FetchError(_("The address has no server name."), "address")
-    path = parts.path or "/"
+    try:  # a Vietnamese domain name travels in its ASCII form
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise FetchError(_("The address is not valid."), "address") from error
+    # Letters with diacritics in the path travel percent-encoded; escapes already there stay.
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
     if parts.query:
-        path = f"{path}?{parts.query}"
+        path = f"{path}?{quote(parts.query, safe=_PATH_SAFE)}"
     default = 443 if parts.scheme == "https" else 80
-    return _Target(parts.scheme, parts.hostname, port or default, path)
+    return _Target(parts.scheme, host, port or default, path)
 
 
 def _get(url: str, headers: dict[str, str], limits: Limits, deadline: float) -> Fetched | str:
