@@ -85,6 +85,14 @@ def test_words_match_whole_words_only():
     assert not matches("hoa", "hoang")
 
 
+def test_phrases_match_whole_words_only():
+    assert not matches('"tang ca"', "giá xăng tăng cao")  # "tang cao" starts with "tang ca"
+    assert not matches('"an toan"', "bạn toàn nói đúng, an tâm")  # "ban toan" holds "an toan"
+    assert parse('"an toan"').highlight("bạn toàn nói đúng") == []
+    assert matches('"tang ca"', "bị ép tăng ca, tăng cao")
+    assert parse('"tang ca"').highlight("tăng cao, tăng ca") == [(10, 17)]
+
+
 def test_phrases_need_the_words_in_order_with_only_punctuation_between():
     assert matches('"tiền lương"', "Tiền  lương thấp")
     assert matches('"tiền lương"', "tiền,\nlương")
