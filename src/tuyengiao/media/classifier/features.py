@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -168,16 +169,24 @@ class FittedBlock:
         return cls(spec, [gram for gram, _ in kept], idf.astype(np.float32))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        rows: list[int] = []
-        columns: list[int] = []
-        lookup = self.index.get
-        for row, text in enumerate(texts):
-            found = [column for gram in self._analyse(text) if (column := lookup(gram)) is not None]
-            columns += found
-            rows += [row] * len(found)
-        ones = np.ones(len(columns), dtype=np.float32)
+        """One row per text: sublinear TF × IDF of the block's n-grams, L2-normalised. The
+        look-ups are the cost (a dictionary get per n-gram), so they run through `map` and the
+        matrix is assembled from arrays, in row order, without a COO detour."""
+        looked_up: list[int] = []
+        lengths: list[int] = []
+        lookup, missing = self.index.get, repeat(-1)
+        for text in texts:
+            grams = self._analyse(text)
+            looked_up += map(lookup, grams, missing)
+            lengths.append(len(grams))
+        found = np.array(looked_up, dtype=np.int64)
+        kept = found >= 0
+        rows = np.repeat(np.arange(len(texts)), lengths)[kept]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
         shape = (len(texts), len(self.vocabulary))
-        counts = sp.csr_matrix((ones, (rows, columns)), shape=shape, dtype=np.float32)
+        ones = np.ones(int(kept.sum()), dtype=np.float32)
+        counts = sp.csr_matrix((ones, found[kept], indptr), shape=shape)
         counts.sum_duplicates()
         counts.data = np.log1p(counts.data) * self.idf[counts.indices]
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
