@@ -153,7 +153,7 @@ def _text_field() -> forms.CharField:
         max_length=settings.MONITOR_SUBMIT_MAX_CHARS,
         error_messages={
             "required": _("Paste the text of the post or article."),
-            "max_length": _("At most %(limit_value)s characters (this text has %(show_value)s).")
+            "max_length": _("At most %(limit_value)s characters (this text has %(show_value)s)."),
         },
     )
     field.widget.attrs.pop("maxlength", None)
