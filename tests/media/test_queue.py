@@ -27,7 +27,7 @@ QUEUE = reverse("media:queue")
 def stream(tree):
     """The province's items: a grievance, a scam, chatter, a repost of the grievance, a
     dismissed one; and one of the education sector's page."""
-    wages_topic = data.topic(tree.province, "Nợ lương", '"no luong" OR "chậm lương"')
+    wages_topic = data.topic(tree.province, "Lương công nhân NB", '"no luong" OR "chậm lương"')
     found_in = data.source(tree.province)
     items = {
         "wages": data.item(found_in, data.WAGES, minutes=10, severity=60, relevant=True,
@@ -105,7 +105,7 @@ def test_each_reader_sees_the_items_of_their_scope(stream, upper_officer, outsid
     assert _ids(upper_officer) == [stream["school"].pk]
     assert _ids(outsider) == []
     page = client_for(outsider).get(QUEUE).content.decode()
-    assert "Trường THPT Hoa Lư A" not in page and "Nợ lương" not in page  # nor filters
+    assert "Trường THPT Hoa Lư A" not in page and "Lương công nhân NB" not in page  # nor filters
 
 
 def test_the_queue_page_costs_a_fixed_number_of_queries(

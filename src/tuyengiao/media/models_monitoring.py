@@ -158,9 +158,10 @@ class Item(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "dismissed", "-severity", "-found_at"]),
-            # The triage queue's order, for the rows it shows (media.queue_selectors).
+            # The triage queue's rows in its order (media.queue_selectors); the last two
+            # columns let SQLite count the queue from the index alone.
             models.Index(
-                fields=["unit", "-severity", "-found_at", "-id"],
+                fields=["unit", "-severity", "-found_at", "-id", "dismissed", "duplicate_of"],
                 condition=models.Q(dismissed=False, duplicate_of__isnull=True),
                 name="item_queue",
             ),

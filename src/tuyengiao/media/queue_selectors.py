@@ -3,12 +3,13 @@ and one item's page (its text with the topics' matches marked, classes, duplicat
 case).
 
 Speed. The queue reads the items of the units ever under the reader's scope unit, not
-dismissed, not near duplicates, ordered by (severity, found, id) descending; the index
-(unit, dismissed, -severity, -found_at) serves the order for the unit that holds nearly all
-the items (sources are watched for a province), so a page stops after its 50 rows. The
+dismissed, not near duplicates, ordered by (severity, found, id) descending. The units are
+those of the sources in scope (a handful: sources are watched for a province or a district),
+and the partial index `item_queue` (unit, -severity, -found_at, -id) holds exactly the queue's
+rows in its order, so a page reads its 50 rows and the count counts index entries. The
 duplicate counts, topics and cases are read for the page's rows only. The search uses
-Item.search_key (title and text folded, every word must occur): a scan of the filtered rows,
-measured in docs/architecture.md for 100,000 items; the author is never searched."""
+Item.search_key (title and text folded, every word must occur): a scan of the unit's queue,
+stopping at the page's last match. The author is never searched (no looking people up)."""
 
 from __future__ import annotations
 
@@ -53,10 +54,19 @@ class QueueFilter:
 
 
 def _in_scope(user: User, items: QuerySet[Item]) -> QuerySet[Item]:
+    """The items of the units ever under the user's scope unit. An item's unit is its
+    source's (a source never changes unit), so the few units watched are read from the
+    sources first: the items are then read by unit, in the queue's index order, rather than
+    probing the index for each of a province's thousands of units and sorting the result."""
     root = access.scope_root_id(user)
     if root is None:
         return items
-    return items.filter(unit_id__in=hierarchy.ever_descendant_ids(root))
+    watched = (
+        Source.objects.filter(unit_id__in=hierarchy.ever_descendant_ids(root))
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    return items.filter(unit_id__in=list(watched))
 
 
 def queue_for_user(user: User, filters: QueueFilter = QueueFilter()) -> QuerySet[Item]:

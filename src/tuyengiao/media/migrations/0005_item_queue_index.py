@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='item',
-            index=models.Index(condition=models.Q(('dismissed', False), ('duplicate_of__isnull', True)), fields=['unit', '-severity', '-found_at', '-id'], name='item_queue'),
+            index=models.Index(condition=models.Q(('dismissed', False), ('duplicate_of__isnull', True)), fields=['unit', '-severity', '-found_at', '-id', 'dismissed', 'duplicate_of'], name='item_queue'),
         ),
     ]
