@@ -230,7 +230,8 @@ def test_upload_preview_choose_columns_and_commit(tree, province_officer, export
 def test_a_bad_file_is_refused_on_the_upload_page(tree, province_officer, export):
     client = client_for(province_officer)
     response = _upload(client, export, cp1258(CSV))
-    assert response.status_code == 400 and "not in UTF-8" in str(response.context["form"].errors)
+    errors = str(response.context["form"].errors["file"])  # in the page's language
+    assert response.status_code == 400 and "UTF-8" in errors and "0xEC" in errors
     response = _upload(client, export, CSV.encode(), text="Nội dung")
     assert "“Message”" in str(response.context["form"].errors["file"])
     assert not Item.objects.exists()
