@@ -91,7 +91,8 @@ class Model:
     # --- the file
 
     def save(self, path: Path | str) -> int:
-        """Write the model to `path` (the `.npz` suffix is not added); its size in bytes."""
+        """Write the model to `path` (the `.npz` suffix is not added), through a temporary file
+        renamed over it; its size in bytes."""
         arrays: dict[str, np.ndarray] = {"header": _bytes(json.dumps(self._header()))}
         for i, block in enumerate(self.features.blocks):
             arrays[f"vocab_{i}"] = _bytes("\n".join(block.vocabulary))
@@ -102,7 +103,10 @@ class Model:
         buffer = io.BytesIO()
         np.savez_compressed(buffer, allow_pickle=False, **arrays)
         data = buffer.getvalue()
-        Path(path).write_bytes(data)
+        path = Path(path)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(data)
+        partial.replace(path)  # a model in use is never seen half-written
         return len(data)
 
     def _header(self) -> dict[str, Any]:
