@@ -579,8 +579,9 @@ def _pipeline(items: list[Item], matcher: TopicMatcher[int], classify: Classify 
     for key, item in enumerate(items):
         normalised = normalise(item.text)
         verdict, _original = dedupe(key, item.url, normalised)
-        if verdict in ("address", "text"):
-            continue  # a duplicate is attached to its original, not matched again
+        if verdict == "address":
+            continue  # the same page again: not stored again (a near duplicate is, and so
+            # it is matched and classified like any item, as media.pipeline does)
         matcher.match(normalised)
         if classify is not None:
             batch.append(normalised.text)
@@ -788,8 +789,10 @@ def markdown(results: dict[str, Any], args: argparse.Namespace) -> str:
         *(f"| {names[name]} | {_rate(results, name)} |" for name in names if name in timings),
         "",
         f"¹ Over the first {results['classified_items']:,} items. The stages add up to the "
-        "whole: a duplicate (by address or text) is neither matched nor classified again; "
-        "normalise makes the words that dedupe and match use.",
+        "whole: normalise makes the words that dedupe and match use; an address seen before "
+        "is the same page, dropped after dedupe; a near duplicate is matched and classified "
+        "like any item (it is stored, attached to its original). The classifier reads the "
+        "raw texts alone, the normalised ones in the pipeline.",
         "",
         _verdict(results),
         "",
