@@ -32,7 +32,12 @@ from tuyengiao.web.reference import load_reference
 OTHER_BRANCH_NAMES = ["GD-001", "Trường THPT Hoa Lư A", "Lê Thị Hồng"]
 # Object pages are named by their URL keyword; the values are objects of the other branch.
 # Bound to the uploader's own session and file; its refusal is tested in tests/orgs/test_excel.py.
-SESSION_BOUND = {"orgs_io:preview", "reports_excel:preview", "activities_cultural:excel_preview"}
+SESSION_BOUND = {
+    "orgs_io:preview",
+    "reports_excel:preview",
+    "activities_cultural:excel_preview",
+    "media:source_import_preview",
+}
 # Public by design: read by the sender's secret reference code, or published for everyone; the
 # privacy of unpublished questions is tested in tests/voice/test_questions.py.
 PUBLIC = {"questions:sent", "questions:private", "questions:public"}
@@ -168,7 +173,12 @@ def _monitoring(tree) -> dict[str, object]:
     topic = Topic.objects.create(unit=tree.school_a, name="Trường THPT Hoa Lư A", query="luong")
     found = ingest(source, [Found("Trường THPT Hoa Lư A chậm lương giáo viên ba tháng")])
     case = item_case_open(None, item=found.created[0])
-    return {"item_id": found.created[0].pk, "case_id": case.pk, "topic_id": topic.pk}
+    return {
+        "item_id": found.created[0].pk,
+        "case_id": case.pk,
+        "topic_id": topic.pk,
+        "source_id": source.pk,
+    }
 
 
 def _objects(other_branch: dict[str, dict[str, object]], name: str) -> dict[str, object]:

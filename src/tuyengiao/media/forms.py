@@ -27,6 +27,7 @@ class NewsForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_LIMIT)
     address = forms.URLField(
         label=_("Address"),
+        assume_scheme="https",
         max_length=ADDRESS_LIMIT,
         required=False,
         help_text=_("The page where it can be read or watched; empty for radio or television."),
