@@ -34,9 +34,9 @@ class TrainingError(ValueError):
 @dataclass(frozen=True)
 class TrainSettings:
     """`c`: inverse regularisation strength of the regression; `class_weight`: "balanced"
-    weighs each class by the inverse of its frequency (None: every text alike); `folds`:
-    held-out rounds for the bias, the temperature and the metrics (0: none); `tune_bias`:
-    whether predict favours macro-F1 over accuracy."""
+    weighs each class by the inverse of its frequency, "sqrt" by its square root, None every
+    text alike; `folds`: held-out rounds for the bias, the temperature and the metrics (0:
+    none); `tune_bias`: whether predict favours macro-F1 over accuracy."""
 
     features: FeatureSettings = field(default_factory=FeatureSettings)
     c: float = 2.0
@@ -120,7 +120,7 @@ def _fit(
     present = np.unique(y)
     regression = LogisticRegression(
         C=settings.c,
-        class_weight=settings.class_weight,
+        class_weight=_class_weight(y, settings.class_weight),
         max_iter=settings.max_iter,
         solver=settings.solver,
         random_state=settings.seed,
@@ -136,6 +136,17 @@ def _fit(
         coef[present] = regression.coef_
         intercept[present] = regression.intercept_
     return coef, intercept
+
+
+def _class_weight(y: np.ndarray, kind: str | None) -> str | dict[int, float] | None:
+    """With "sqrt", each class weighs the square root of its inverse frequency, half-way
+    between every text alike and "balanced". Not the default: on ViHSD dev it gained 0.003
+    macro-F1 (noise), on the project's unseen templates it lost 0.015 to 0.055."""
+    if kind != "sqrt":
+        return kind
+    counts = np.bincount(y)
+    present = np.flatnonzero(counts)
+    return {int(k): float(np.sqrt(len(y) / (len(present) * counts[k]))) for k in present}
 
 
 def _held_out(
