@@ -788,8 +788,9 @@ def markdown(results: dict[str, Any], args: argparse.Namespace) -> str:
         "|---|---|---|",
         *(f"| {names[name]} | {_rate(results, name)} |" for name in names if name in timings),
         "",
-        f"¹ Over the first {results['classified_items']:,} items. The stages add up to the "
-        "whole: normalise makes the words that dedupe and match use; an address seen before "
+        f"¹ Over the first {results['classified_items']:,} items. The stages are parts of the "
+        "whole, which runs them item by item: normalise makes the words that dedupe and match "
+        "use; an address seen before "
         "is the same page, dropped after dedupe; a near duplicate is matched and classified "
         "like any item (it is stored, attached to its original). The classifier reads the "
         "raw texts alone, the normalised ones in the pipeline.",
