@@ -113,7 +113,7 @@ def case_open(
 
 def _locked(case: ItemCase, version: int) -> ItemCase:
     stored = (
-        ItemCase.objects.select_for_update()
+        ItemCase.objects.select_for_update(of=("self",))  # the assignee may be none: outer join
         .select_related("unit", "item", "assigned_to")
         .get(pk=case.pk)
     )
