@@ -123,3 +123,24 @@ def test_a_text_of_a_hundred_pages_is_refused_next_to_its_field(tree, garment_of
     assert response.status_code == 400
     field = response.content.decode().split('name="thoughts"')[1].split("</div>")[0]
     assert 'role="alert"' in field
+
+
+def test_a_case_opened_from_a_note_keeps_a_large_report_number(
+    tree, garment_officer, province_officer
+):
+    """Ids are never written with a thousands separator (1.234 in Vietnamese): the link from a
+    note to a new case carries the report's number as the case page reads it."""
+    from tuyengiao.voice.models import SituationNote
+
+    sent = client_for(garment_officer).post(
+        _url(), {"version": "0", **FIGURES, "mood": "tense", "thoughts": "Lo lắng chuyện lương"}
+    )
+    assert sent.status_code == 302
+    note = SituationNote.objects.get()
+    Report.objects.filter(pk=note.report_id).update(id=12345)  # constraints checked at commit
+    SituationNote.objects.filter(pk=note.pk).update(report_id=12345)
+    reader = client_for(province_officer)
+    page = reader.get(reverse("voice:situation"), {"unit": "NB", "period": PERIOD})
+    assert "?report=12345" in page.content.decode()
+    opened = reader.get(reverse("voice:case_new"), {"report": "12345"}).content.decode()
+    assert 'name="unit" value="YK-001"' in opened and 'name="report" value="12345"' in opened
