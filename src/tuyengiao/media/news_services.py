@@ -48,7 +48,7 @@ def _cleaned(unit: OrgUnit, data: NewsInput) -> NewsInput:
         errors["activity"] = _("Choose an activity of the union that published the item.")
     if errors:
         raise ValidationError(errors)
-    return NewsInput(**{**asdict(data), "title": clean(data.title), "address": data.address})
+    return NewsInput(**{**asdict(data), "title": clean(data.title)})
 
 
 def _stored(post: NewsPost) -> NewsPost:

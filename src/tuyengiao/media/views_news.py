@@ -19,7 +19,7 @@ from tuyengiao.core.forms import add_service_errors, posted_version
 from tuyengiao.media import news_selectors as selectors
 from tuyengiao.media import news_services as services
 from tuyengiao.media.forms import NewsFilterForm, NewsForm
-from tuyengiao.orgs.models import OrgUnit
+from tuyengiao.orgs.selectors import unit_by_code
 
 
 @login_required
@@ -28,11 +28,10 @@ def news_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     form = NewsFilterForm(request.GET)
     values = form.values()
-    code = str(values.get("unit") or "").strip().upper()
     filters = selectors.NewsFilter(
         query=values.get("q", ""),
         channel=values.get("channel", ""),
-        unit=OrgUnit.objects.filter(code=code).first() if code else None,
+        unit=unit_by_code(str(values.get("unit") or "")),
         year=values.get("year"),
     )
     found = selectors.news_for_user(user, filters)

@@ -39,6 +39,13 @@ def unit_for_user(user: User, code: str, *, write: bool = False) -> OrgUnit:
     return unit
 
 
+def unit_by_code(code: str) -> OrgUnit | None:
+    """The unit a list is filtered by, if the code names one; the list itself stays within the
+    user's scope (and its selector refuses a unit outside it)."""
+    code = code.strip().upper()
+    return OrgUnit.objects.filter(code=code).first() if code else None
+
+
 def unit_to_restructure(user: User, code: str) -> OrgUnit:
     """The gate for moving, renaming, merging, splitting or dissolving a unit (as of today)."""
     unit = unit_for_user(user, code)

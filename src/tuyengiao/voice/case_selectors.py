@@ -47,11 +47,6 @@ def cases_for_user(user: User, filters: CaseFilter = CaseFilter()) -> QuerySet[C
     return cases.order_by("-started_on", "-id")
 
 
-def unit_by_code(code: str) -> OrgUnit | None:
-    """The unit a list is filtered by (its cases are still those of the user's scope)."""
-    return OrgUnit.objects.filter(code=code.strip().upper()).first() if code.strip() else None
-
-
 def source_report_for_user(user: User, report_id: str) -> Report | None:
     """The situation report a case is opened from, if there is one and the user may read it
     (403 otherwise)."""

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tuyengiao.accounts.http import acting_user
 from tuyengiao.core.dates import today
 from tuyengiao.core.forms import add_service_errors, posted_version
+from tuyengiao.orgs.selectors import unit_by_code
 from tuyengiao.voice import case_selectors as selectors
 from tuyengiao.voice import case_services as services
 from tuyengiao.voice.forms import (
@@ -40,7 +41,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     form = CaseFilterForm(request.GET)
     values = form.values()
-    unit = selectors.unit_by_code(str(values.get("unit", "")))
+    unit = unit_by_code(str(values.get("unit", "")))
     filters = selectors.CaseFilter(
         query=values.get("q", ""),
         status=values.get("status", ""),
